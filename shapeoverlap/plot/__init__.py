@@ -1,0 +1,11 @@
+"""Figures for papers (matplotlib, imported when this module is first used).
+
+Every function takes ``ax=None`` (a new figure when omitted) and returns the matplotlib ``Axes``.
+Periodic axes are drawn without seams.
+"""
+
+from __future__ import annotations
+
+from ._grid import mask_overlay, region_overlap
+
+__all__ = ["mask_overlay", "region_overlap"]
