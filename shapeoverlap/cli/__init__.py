@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import ShapeOverlapError
-from . import demo, events, rama
+from . import demo, events, rama, seg
 
 __all__ = ["build_parser", "main"]
 
-_COMMANDS = (demo, rama, events)
+_COMMANDS = (demo, rama, seg, events)
 
 
 def build_parser() -> argparse.ArgumentParser:

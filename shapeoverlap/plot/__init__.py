@@ -6,6 +6,6 @@ Periodic axes are drawn without seams.
 
 from __future__ import annotations
 
-from ._grid import mask_overlay, region_overlap
+from ._grid import region_overlap
 
-__all__ = ["mask_overlay", "region_overlap"]
+__all__ = ["region_overlap"]

@@ -9,7 +9,3 @@ def region_overlap(a: Any, b: Any, *, ax: Any = None, title: str | None = None) 
     """Draw two regions and their intersection (placeholder)."""
     raise NotImplementedError
 
-
-def mask_overlay(image: Any, mask: Any, *, ax: Any = None) -> Any:
-    """Draw a mask over an image (placeholder)."""
-    raise NotImplementedError
