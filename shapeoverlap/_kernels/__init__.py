@@ -1,0 +1,1 @@
+"""Private numpy-only kernels: arrays in, arrays out, reductions over ``axis``."""
