@@ -420,7 +420,10 @@ def _prepare(
     if lazy and w is not None:
         import dask.array as dsa
 
-        w = dsa.broadcast_to(dsa.asarray(w), data_a.shape, chunks=data_a.chunks)
+        if _is_dask(w):
+            w = dsa.broadcast_to(w, data_a.shape).rechunk(data_a.chunks)
+        else:
+            w = dsa.from_array(np.broadcast_to(w, data_a.shape), chunks=data_a.chunks)
 
     batch_dims = coords = None
     if dims is not None:
@@ -475,7 +478,7 @@ def _geometry(g: _Grid) -> tuple[Any, Any, Any]:
     ext2: Any = 0.0
     dist2: Any = 0.0
     boxes = []
-    hull_sep: Any = g.scale if g.w is None else None
+    hull_sep: Any = 1.0
     for j in range(nred):
         prof = _reduce(g, kern.profiles, 3, keep=g.nbatch + j, skipna=g.skipna)
         width, period = g.widths[j], g.periods[j]
