@@ -302,6 +302,8 @@ def giou(
     :math:`C` is the hull: for interval sets the smallest enclosing interval (on a circle the
     shortest arc holding both sets); for masks the bounding box of the union's cells (on a
     periodic axis the shortest arc holding them), measured with the same cell measure.
+    ``giou(a, a)`` is therefore ``|A| / |C|``: 1 for an interval or a box-shaped mask, less
+    for a set with holes or gaps.
 
     Examples
     --------
