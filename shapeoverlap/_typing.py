@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Literal, Union
+from typing import Literal
 
 from numpy.typing import ArrayLike
 
 __all__ = ["ArrayLike", "Axis", "Dims", "Empty", "Periodic", "Soft", "Spacing"]
 
-Dims = Union[Hashable, Sequence[Hashable], None]
-Axis = Union[int, Sequence[int], None]
-Empty = Union[float, Literal["raise"]]
+Dims = Hashable | Sequence[Hashable] | None
+Axis = int | Sequence[int] | None
+Empty = float | Literal["raise"]
 Soft = Literal["product", "minmax"]
-Spacing = Union[float, Sequence[float], None]
-Periodic = Union[Mapping[Hashable, float], Sequence[Hashable], None]
+Spacing = float | Sequence[float] | None
+Periodic = Mapping[Hashable, float] | Sequence[Hashable] | None

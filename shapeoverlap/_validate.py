@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from typing import Any
 
@@ -46,10 +45,3 @@ def raise_if_empty(n_empty: int, where: str = "") -> None:
             "pass empty=<number> (e.g. empty=1.0 or empty=nan) to choose its value"
         )
 
-
-def is_finite_number(x: Any) -> bool:
-    """True for a finite real Python/numpy scalar."""
-    try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False

@@ -65,7 +65,7 @@ def _operand(x: Any, name: str) -> Any:
 
 
 def _kind(dtype: np.dtype, name: str) -> str:
-    if dtype == bool:
+    if dtype.kind == "b":
         return "bool"
     if np.issubdtype(dtype, np.integer):
         return "int"

@@ -411,6 +411,13 @@ def ciou(a: Any, b: Any, **kw: Any) -> Any:
     >>> so.ciou([0, 0, 2, 2], [0, 0, 2, 2])  # doctest: +SKIP
     1.0
     """
-    from . import boxes
+    import importlib
 
+    try:
+        boxes = importlib.import_module("shapeoverlap.boxes")
+    except ModuleNotFoundError as exc:
+        raise NotImplementedError(
+            "CIoU needs box aspect ratios and is computed by shapeoverlap.boxes, which this "
+            "version does not include yet"
+        ) from exc
     return boxes.ciou(a, b, **kw)

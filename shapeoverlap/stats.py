@@ -158,8 +158,9 @@ class OverlapStats:
         return _ratio(inter, self.union, check_empty(empty), value)
 
     def to_dict(self) -> dict[str, Any]:
-        """The measured fields as a plain ``dict`` (fields not measured are left out)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        """Return the measured fields as a ``dict`` (fields not measured are left out)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v for k, v in values.items() if v is not None}
 
     def compute(self) -> OverlapStats:
         """Compute every lazy (dask-backed) field at once and return numpy-backed stats."""

@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import shapeoverlap as so  # noqa: E402
+import shapeoverlap as so
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -48,5 +48,5 @@ def convert(x, kind, dims=None, chunks=None):
     dims = dims or [f"d{i}" for i in range(np.ndim(x))]
     da = xr.DataArray(x, dims=dims)
     if kind == "dask":
-        da = da.chunk(chunks or {d: max(1, s // 2) for d, s in zip(dims, np.shape(x))})
+        da = da.chunk(chunks or {d: max(1, s // 2) for d, s in zip(dims, np.shape(x), strict=True)})
     return da

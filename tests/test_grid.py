@@ -81,7 +81,8 @@ class TestKnownValues:
         b[[10, 11]] = True
         flat = so.overlap(a, b)
         ring = so.overlap(a, b, periodic={0: 12})
-        assert flat.hull == 12 and ring.hull == 4
+        assert flat.hull == 12
+        assert ring.hull == 4
         assert flat.center_distance == 10
         assert ring.center_distance == pytest.approx(2, rel=1e-14)
         assert so.giou(a, b, periodic={0: 12}) == -0.0
@@ -258,7 +259,8 @@ class TestInputKinds:
         a = xr.DataArray(np.ones((2, 3), bool), dims=("t", "x"), coords={"t": t},
                          attrs={"units": "mask"})
         out = so.iou(a, a, dim="x", keep_attrs=True)
-        assert out.dims == ("t",) and out["t"].values.tolist() == [10, 20]
+        assert out.dims == ("t",)
+        assert out["t"].values.tolist() == [10, 20]
         assert out.attrs == {"units": "mask"}
         assert so.iou(a, a, dim="x").attrs == {}
 

@@ -85,10 +85,11 @@ def _soft_all(p: np.ndarray, q: np.ndarray, soft: str) -> tuple[float, float, fl
     for i in range(0, n, size):
         j = min(i + size, n)
         x, y, t = bp[: j - i], bq[: j - i], tmp[: j - i]
+        # check in the input dtype (float32 halves the bytes), then widen for the sums
+        _block_check(p[i:j], "a")
+        _block_check(q[i:j], "b")
         np.copyto(x, p[i:j])
         np.copyto(y, q[i:j])
-        _block_check(x, "a")
-        _block_check(y, "b")
         if soft == "product":
             inter.append(float(np.dot(x, y)))
         else:
@@ -237,7 +238,7 @@ def arc_box(
     n = occupied.shape[-1]
     idx = np.arange(n)
     edges = np.concatenate([[0.0], np.cumsum(widths, dtype=np.float64)])
-    any_occ = occupied.any(axis=-1)
+    any_occ = np.asarray(occupied.any(axis=-1))
     first = np.argmax(occupied, axis=-1)
     last = n - 1 - np.argmax(occupied[..., ::-1], axis=-1)
     if period is None:

@@ -21,7 +21,7 @@ Section = Callable[[Path], list[tuple[str, pd.DataFrame]]]
 
 
 def core_section(outdir: Path) -> list[tuple[str, pd.DataFrame]]:
-    """The core measures on three small shapes: clock intervals, a dateline region, soft masks."""
+    """Run the core measures on clock intervals, a region across the dateline and soft masks."""
     import xarray as xr
 
     import shapeoverlap as so
