@@ -7,6 +7,8 @@ turn cohort tables into means with bootstrap confidence intervals and paired com
 
 Examples
 --------
+>>> import numpy as np
+>>> import shapeoverlap as so
 >>> ref = np.zeros((12, 12, 12), np.uint8); ref[2:6, 2:6, 2:6] = 1; ref[7:10, 7:10, 7:10] = 2
 >>> pred = ref.copy(); pred[2, 2:6, 2:6] = 0
 >>> so.medical.score(pred, ref, metrics=["dice", "hd"])[["label", "dice", "hd"]]
@@ -17,7 +19,7 @@ Examples
 
 from __future__ import annotations
 
-from ._io import load
+from ._io import example_data, load
 from ._score import AFFINE_ATOL, METRICS, score
 
-__all__ = ["AFFINE_ATOL", "METRICS", "load", "score"]
+__all__ = ["AFFINE_ATOL", "METRICS", "example_data", "load", "score"]

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import FileFormatError
 
-__all__ = ["load"]
+__all__ = ["example_data", "load"]
 
 _DIMS = ("x", "y", "z")
 
@@ -51,10 +51,11 @@ def load(path: PathLike) -> Any:
 
     Examples
     --------
-    >>> from importlib.resources import files
-    >>> ref = so.medical.load(files("shapeoverlap.data.medical") / "mni152_3mm_ref.nii.gz")
-    >>> ref.dims, ref.dtype, float(ref["x"][1])
-    (('x', 'y', 'z'), dtype('uint8'), 3.0)
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> ref = so.medical.load(so.medical.example_data()["ref"])
+    >>> ref.dims, ref.shape, ref.dtype, float(ref["x"][1])
+    (('x', 'y', 'z'), (53, 65, 54), dtype('uint8'), 3.0)
     """
     import nibabel as nib
     import xarray as xr
@@ -97,3 +98,26 @@ def load(path: PathLike) -> Any:
         data, dims=dims, coords=coords, name=name,
         attrs={"affine": affine, "spacing": zooms, "path": str(p)},
     )
+
+
+def example_data() -> dict[str, Path]:
+    """Paths of the small real volumes shipped with the package.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``"ref"`` (label map: 1 grey matter, 2 white matter, 3 CSF), ``"pred"`` (an
+        intensity-based segmentation into the same labels), ``"gm_prob"`` (grey-matter
+        probabilities in [0, 1]) and ``"t1"`` (the T1 template): 3 mm derivatives of the
+        ICBM 2009a MNI152 template; see ``shapeoverlap/data/medical/README.md`` for provenance
+        and licence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> sorted(so.medical.example_data())
+    ['gm_prob', 'pred', 'ref', 't1']
+    """
+    folder = Path(__file__).resolve().parents[1] / "data" / "medical"
+    return {key: folder / f"mni152_3mm_{key}.nii.gz" for key in ("ref", "pred", "gm_prob", "t1")}

@@ -378,6 +378,8 @@ def score(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
     >>> ref = np.zeros((10, 10, 10), bool); ref[2:6, 2:6, 2:6] = True
     >>> pred = np.roll(ref, 1, axis=0)
     >>> t = so.medical.score(pred, ref, metrics=("dice", "iou", "hd"), spacing=(2, 1, 1))
