@@ -30,8 +30,9 @@ def core_section(outdir: Path) -> list[tuple[str, pd.DataFrame]]:
 
     def add(name: str, a: Any, b: Any, **kw: Any) -> None:
         s = so.overlap(a, b, **kw)
-        rows.append({"example": name, "iou": s.iou(), "dice": s.dice(), "giou": s.giou(),
-                     "diou": s.diou(), "intersection": s.intersection, "union": s.union})
+        values = {"iou": s.iou(), "dice": s.dice(), "giou": s.giou(), "diou": s.diou(),
+                  "intersection": s.intersection, "union": s.union, "hull": s.hull}
+        rows.append({"example": name, **{k: float(v) for k, v in values.items()}})
 
     # Sleep on the 24-h clock: the intervals wrap midnight, so the hull is the short arc.
     diary = so.IntervalSet([(22.5, 6.5), (13.0, 13.5)], period=24)

@@ -20,6 +20,27 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
+def _recentre(code: np.ndarray, x: np.ndarray, period: float, axis: int):
+    """Roll a periodic axis so that the largest empty gap lies at the edges of the plot."""
+    from .._kernels.grid import arc_box
+
+    occ = (code > 0).any(axis=1 - axis)
+    if not occ.any() or occ.all():
+        return code, x
+    _, box = arc_box(occ, np.ones(occ.size), float(occ.size))
+    # first cell of the hull: a hull cell whose left neighbour lies outside it
+    start = int(np.flatnonzero(box & ~np.roll(box, 1))[0])
+    centre = (start + box.sum() // 2) % occ.size
+    shift = occ.size // 2 - centre
+    rolled = np.roll(x, shift)
+    # unwrap across the seam, then move by whole periods so the centre keeps its coordinate
+    drops = np.concatenate([[0.0], np.cumsum(np.diff(rolled) * np.sign(x[-1] - x[0]) < 0)])
+    unwrapped = rolled + np.sign(x[-1] - x[0]) * period * drops
+    offset = x[centre] - unwrapped[occ.size // 2]
+    x = unwrapped + period * np.round(offset / period)
+    return np.roll(code, shift, axis=axis), x
+
+
 def region_overlap(
     a: Any,
     b: Any,
@@ -28,6 +49,7 @@ def region_overlap(
     labels: tuple[str, str] = ("a", "b"),
     title: str | None = None,
     legend: bool = True,
+    recentre: bool = True,
 ) -> Any:
     """Draw two 2-D regions: ``a`` only, ``b`` only and their intersection in three colours.
 
@@ -45,6 +67,10 @@ def region_overlap(
         Axes title; by default the IoU and Dice of the two regions.
     legend : bool, default True
         Draw a legend.
+    recentre : bool, default True
+        Roll periodic axes (coordinates with ``attrs["period"]``) so the regions sit in the
+        middle of the plot instead of being cut by the seam; the coordinates then run past
+        the seam (e.g. longitudes 100 … 260).
 
     Returns
     -------
@@ -88,6 +114,13 @@ def region_overlap(
     else:
         y, x = np.arange(va.shape[0], dtype=float), np.arange(va.shape[1], dtype=float)
     code = ma.astype(np.int8) + 2 * mb.astype(np.int8)
+    if dims is not None and recentre:
+        for axis, d in enumerate(dims):
+            period = a[d].attrs.get("period") if d in a.coords else None
+            if period is not None:
+                coord = y if axis == 0 else x
+                code, coord = _recentre(code, coord, float(period), axis)
+                y, x = (coord, x) if axis == 0 else (y, coord)
     ax.pcolormesh(_edges(x), _edges(y), code, cmap=ListedColormap(_COLOURS), vmin=-0.5,
                   vmax=3.5, shading="flat")
     if title is None:
