@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._output import print_table
+from .rama import rama_section
 
 Section = Callable[[Path], list[tuple[str, pd.DataFrame]]]
 
@@ -71,6 +72,7 @@ def core_section(outdir: Path) -> list[tuple[str, pd.DataFrame]]:
 # Sections in the order they run; each domain adds its own.
 SECTIONS: list[tuple[str, Section]] = [
     ("core", core_section),
+    ("rama", rama_section),
 ]
 
 

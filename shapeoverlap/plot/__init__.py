@@ -7,5 +7,6 @@ Periodic axes are drawn without seams.
 from __future__ import annotations
 
 from ._grid import region_overlap
+from ._rama import rama
 
-__all__ = ["region_overlap"]
+__all__ = ["rama", "region_overlap"]

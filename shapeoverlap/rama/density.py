@@ -16,6 +16,9 @@ from .structure import CATEGORIES
 __all__ = ["angles_array", "cell_area", "density", "regions", "torus_coords"]
 
 PERIOD = 360.0
+#: Upper bound (degrees) of the spread used by the default bandwidth rule: about the width of
+#: one Ramachandran basin, so that multimodal samples (glycine) are not over-smoothed.
+SPREAD_CAP = 30.0
 
 
 def torus_coords(resolution: float) -> dict[str, xr.DataArray]:
@@ -107,7 +110,7 @@ def default_bandwidth(arr: np.ndarray, resolution: float) -> float:
     rad = np.radians(arr)
     r = np.hypot(np.cos(rad).mean(axis=0), np.sin(rad).mean(axis=0))
     sigma = np.degrees(np.sqrt(-2.0 * np.log(np.clip(r, 1e-12, 1.0))))
-    h = 0.9 * float(np.min(sigma)) * n ** (-1.0 / 6.0)
+    h = 0.9 * min(float(np.min(sigma)), SPREAD_CAP) * n ** (-1.0 / 6.0)
     return max(h, float(resolution))
 
 
@@ -171,10 +174,11 @@ def density(
     Notes
     -----
     The default bandwidth is a Scott/Silverman-type rule on the torus:
-    :math:`h = 0.9\,\min(\sigma_\phi, \sigma_\psi)\, n^{-1/6}` degrees, with
-    :math:`\sigma = \sqrt{-2 \ln \bar R}` the circular standard deviation of each angle and
+    :math:`h = 0.9\,\min(\sigma_\phi, \sigma_\psi, 30°)\, n^{-1/6}` degrees, with
+    :math:`\sigma = \sqrt{-2 \ln \bar R}` the circular standard deviation of each angle,
     ``n`` the number of angles (the exponent of a 2-D product kernel), and never below the cell
-    size. Binning to cell centres moves each angle by at most half a cell. Shifting every angle
+    size. The 30° cap (about the width of one Ramachandran basin) keeps multimodal samples
+    such as glycine from being over-smoothed. Binning to cell centres moves each angle by at most half a cell. Shifting every angle
     by a multiple of the cell size rolls the density by exactly that many cells.
 
     Examples
