@@ -24,7 +24,7 @@ def _recentre(code: np.ndarray, x: np.ndarray, period: float, axis: int):
     """Roll a periodic axis so that the largest empty gap lies at the edges of the plot."""
     from .._kernels.grid import arc_box
 
-    occ = (code > 0).any(axis=1 - axis)
+    occ = np.asarray((code > 0).any(axis=1 - axis))
     if not occ.any() or occ.all():
         return code, x
     _, box = arc_box(occ, np.ones(occ.size), float(occ.size))
