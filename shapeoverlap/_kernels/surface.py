@@ -65,11 +65,11 @@ def boundary(mask: np.ndarray) -> np.ndarray:
         hi[ax] = slice(1, None)
         interior[tuple(hi)] &= mask[tuple(lo)]
         interior[tuple(lo)] &= mask[tuple(hi)]
-        edge = [slice(None)] * mask.ndim
-        edge[ax] = 0
-        interior[tuple(edge)] = False
-        edge[ax] = -1
-        interior[tuple(edge)] = False
+        first: list[slice | int] = [slice(None)] * mask.ndim
+        last: list[slice | int] = [slice(None)] * mask.ndim
+        first[ax], last[ax] = 0, -1
+        interior[tuple(first)] = False
+        interior[tuple(last)] = False
     np.logical_xor(mask, interior, out=interior)
     return interior
 
@@ -89,7 +89,7 @@ def neighbour_codes(mask: np.ndarray) -> np.ndarray:
     code = np.zeros(out_shape, dtype=np.uint8)
     for d in itertools.product((0, 1), repeat=nd):
         bit = sum(di << (nd - 1 - i) for i, di in enumerate(d))
-        sl = tuple(slice(di, di + n) for di, n in zip(d, out_shape))
+        sl = tuple(slice(di, di + n) for di, n in zip(d, out_shape, strict=True))
         code |= pad[sl] << np.uint8(bit)
     return code
 
@@ -104,8 +104,10 @@ def _corner_value(code: int, nd: int) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _triangle_area_vectors() -> tuple[np.ndarray, ...]:
-    """Per 3-D neighbour code, the area vectors (cross product / 2) of its marching-cubes
-    triangles, in voxel units; Lorensen's table (ambiguous faces left open)."""
+    """Area vectors (cross product / 2) of the marching-cubes triangles of each 3-D code.
+
+    In voxel units; Lorensen's table (ambiguous faces left open, as DeepMind's table).
+    """
     from skimage.measure import marching_cubes
 
     out: list[np.ndarray] = [np.zeros((0, 3))]

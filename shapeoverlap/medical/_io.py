@@ -17,6 +17,10 @@ _DIMS = ("x", "y", "z")
 PathLike = str | os.PathLike[str]
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def load(path: PathLike) -> Any:
     """Read a NIfTI volume (``.nii`` or ``.nii.gz``) into an ``xarray.DataArray``.
 
@@ -67,7 +71,7 @@ def load(path: PathLike) -> Any:
         img = nib.load(str(p))
     except Exception as exc:
         raise FileFormatError(
-            f"{p}: not a readable NIfTI image ({type(exc).__name__}: {exc})"
+            f"{p}: not a readable NIfTI image ({type(exc).__name__}: {_one_line(exc)})"
         ) from exc
     if not hasattr(img, "dataobj") or not hasattr(img, "affine"):
         raise FileFormatError(f"{p}: {type(img).__name__} has no voxel array and affine")
@@ -75,7 +79,7 @@ def load(path: PathLike) -> Any:
         data = np.asarray(np.asanyarray(img.dataobj))
     except Exception as exc:
         raise FileFormatError(
-            f"{p}: could not read the voxel data ({type(exc).__name__}: {exc}); "
+            f"{p}: could not read the voxel data ({type(exc).__name__}: {_one_line(exc)}); "
             "the file may be truncated or corrupt"
         ) from exc
     while data.ndim > 3 and data.shape[-1] == 1:
@@ -85,10 +89,11 @@ def load(path: PathLike) -> Any:
             f"{p}: expected a 2-D or 3-D volume, got shape {data.shape}; "
             "split 4-D series into volumes first"
         )
-    zooms = tuple(float(z) for z in img.header.get_zooms()[: data.ndim])
+    header: Any = img.header
+    zooms = tuple(float(z) for z in header.get_zooms()[: data.ndim])
     dims = _DIMS[: data.ndim]
     coords = {}
-    for d, n, z in zip(dims, data.shape, zooms):
+    for d, n, z in zip(dims, data.shape, zooms, strict=True):
         coords[d] = xr.DataArray(np.arange(n) * z, dims=d, attrs={"units": "mm"})
     affine = np.asarray(img.affine, dtype=np.float64)
     name = p.name

@@ -197,7 +197,7 @@ def _as_labels(data: np.ndarray) -> np.ndarray:
 
 
 def _label_range(a: np.ndarray, b: np.ndarray) -> int:
-    """Number of label codes ``n`` such that every value lies in ``[0, n)``."""
+    """Return ``n`` such that every label value lies in ``[0, n)``."""
     if a.dtype.itemsize == 1 and b.dtype.itemsize == 1 and a.dtype.kind in "bu" and \
             b.dtype.kind in "bu":
         return 2 if a.dtype == bool and b.dtype == bool else 256
@@ -512,7 +512,7 @@ def _score_labels(p: _Volume, r: _Volume, labs: list[int] | None, sp: tuple[floa
     if a.dtype == bool and b.dtype == bool:
         na, nb, nab = _counts.binary_counts(a, b)
         total = a.size
-        conf = np.array([[total - na - nb + nab, na - nab], [nb - nab, nab]], dtype=np.int64)
+        conf = np.array([[total - na - nb + nab, nb - nab], [na - nab, nab]], dtype=np.int64)
     else:
         conf = _counts.confusion(aa, bb, n)
     size_p = conf.sum(axis=1)
@@ -545,10 +545,11 @@ def _score_labels(p: _Volume, r: _Volume, labs: list[int] | None, sp: tuple[floa
             if side != "none":
                 _fill_empty_boundary(row, side)
             else:
-                assert i is not None and objs_a is not None and objs_b is not None
-                if i == 0:
-                    box = tuple(slice(0, s) for s in a.shape)
-                else:
+                assert i is not None
+                assert objs_a is not None
+                assert objs_b is not None
+                box: tuple[slice, ...] | None = tuple(slice(0, s) for s in a.shape)
+                if i > 0:
                     box = _union_box([objs_a[i - 1], objs_b[i - 1]])
                 assert box is not None
                 row.update(_boundary_row(aa[box] == i, bb[box] == i, sp, want, tol, hd95))

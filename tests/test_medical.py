@@ -1,0 +1,448 @@
+"""so.medical: known values, brute-force oracles, empty policy, inputs and errors."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+
+import nibabel as nib
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from scipy import ndimage
+from scipy.spatial.distance import cdist
+from skimage.measure import marching_cubes, mesh_surface_area
+
+import shapeoverlap as so
+from shapeoverlap.errors import EmptyUnionError, FileFormatError, GridMismatchError
+
+ALL = ("dice", "iou", "hd", "hd95", "assd", "nsd", "volume_pred", "volume_ref")
+
+
+# --------------------------------------------------------------------------- oracles
+def brute_boundary_points(mask, spacing):
+    """Centres (mm) of voxels with a face neighbour outside the mask (scipy erosion)."""
+    st = ndimage.generate_binary_structure(mask.ndim, 1)
+    border = mask & ~ndimage.binary_erosion(mask, structure=st, border_value=0)
+    return np.argwhere(border) * np.asarray(spacing, float)
+
+
+def brute_surfels(mask, spacing):
+    """Corner positions (mm) with mixed 2^d neighbourhoods and their marching-cubes area."""
+    nd = mask.ndim
+    pad = np.pad(mask, 1).astype(np.float32)
+    pts, areas = [], []
+    for c in itertools.product(*(range(s + 1) for s in mask.shape)):
+        block = pad[tuple(slice(ci, ci + 2) for ci in c)]
+        if block.min() == block.max():
+            continue
+        pts.append((np.asarray(c, float) - 0.5) * spacing)
+        if nd == 3:
+            v, f, _, _ = marching_cubes(block, 0.5, spacing=tuple(spacing), method="lorensen")
+            areas.append(mesh_surface_area(v, f))
+        else:
+            areas.append(square_contour_length(block, spacing))
+    return np.array(pts), np.array(areas)
+
+
+def square_contour_length(block, spacing):
+    """Length of the marching-squares contour in one 2x2 cell, edge midpoints, with spacing."""
+    corners = [(0, 0), (0, 1), (1, 1), (1, 0)]
+    mids = []
+    for k in range(4):
+        p, q = corners[k], corners[(k + 1) % 4]
+        if block[p] != block[q]:
+            mids.append((np.add(p, q) / 2.0) * spacing)
+    if len(mids) == 2:
+        return float(np.linalg.norm(mids[0] - mids[1]))
+    return float(np.linalg.norm(mids[0] - mids[1]) + np.linalg.norm(mids[2] - mids[3]))
+
+
+def weighted_p95(d, w):
+    """Smallest candidate distance whose area fraction (distance <= it) reaches 95 %."""
+    for cand in np.unique(d):
+        if w[d <= cand].sum() / w.sum() >= 0.95 - 1e-12:
+            return cand
+    return d.max()
+
+
+def oracle(pred, ref, spacing, tol=1.0):
+    spacing = np.asarray(spacing, float)
+    bp, br = brute_boundary_points(pred, spacing), brute_boundary_points(ref, spacing)
+    d = cdist(bp, br)
+    d_pr, d_rp = d.min(axis=1), d.min(axis=0)
+    sp_pts, sp_area = brute_surfels(pred, spacing)
+    sr_pts, sr_area = brute_surfels(ref, spacing)
+    ds = cdist(sp_pts, sr_pts)
+    s_pr, s_rp = ds.min(axis=1), ds.min(axis=0)
+    inter = np.count_nonzero(pred & ref)
+    return {
+        "dice": 2 * inter / (pred.sum() + ref.sum()),
+        "iou": inter / np.count_nonzero(pred | ref),
+        "hd": max(d_pr.max(), d_rp.max()),
+        "hd95_directed": max(np.percentile(d_pr, 95), np.percentile(d_rp, 95)),
+        "hd95_pooled": np.percentile(np.concatenate([d_pr, d_rp]), 95),
+        "hd95_surfel": max(weighted_p95(s_pr, sp_area), weighted_p95(s_rp, sr_area)),
+        "assd": np.concatenate([d_pr, d_rp]).mean(),
+        "nsd": (sp_area[s_pr <= tol].sum() + sr_area[s_rp <= tol].sum())
+        / (sp_area.sum() + sr_area.sum()),
+        "volume_pred": pred.sum() * np.prod(spacing),
+        "volume_ref": ref.sum() * np.prod(spacing),
+    }
+
+
+def blob(shape, seed, level=0.0, sigma=1.2):
+    rng = np.random.default_rng(seed)
+    return ndimage.gaussian_filter(rng.standard_normal(shape), sigma) > level
+
+
+def cube(shape, lo, hi):
+    m = np.zeros(shape, bool)
+    m[tuple(slice(a, b) for a, b in zip(lo, hi, strict=True))] = True
+    return m
+
+
+# --------------------------------------------------------------------------- known values
+def test_shifted_cube_known_values():
+    ref = cube((12, 12, 12), (2, 2, 2), (6, 6, 6))
+    pred = np.roll(ref, 1, axis=0)
+    t = so.medical.score(pred, ref, metrics=ALL, spacing=(2.0, 1.0, 1.0))
+    row = t.iloc[0]
+    assert list(t.columns) == ["label", *ALL, "empty"]
+    assert row["label"] == 1
+    assert row["empty"] == "none"
+    np.testing.assert_allclose(row["dice"], 2 * 48 / 128, rtol=1e-12)
+    np.testing.assert_allclose(row["iou"], 48 / 80, rtol=1e-12)
+    np.testing.assert_allclose(row["hd"], 2.0, rtol=1e-12)  # one voxel of 2 mm along x
+    np.testing.assert_allclose(row["volume_pred"], 64 * 2.0, rtol=1e-12)
+    np.testing.assert_allclose(row["volume_ref"], 64 * 2.0, rtol=1e-12)
+
+
+def test_identical_masks_are_perfect():
+    m = blob((10, 11, 9), 3)
+    row = so.medical.score(m, m, metrics=ALL, spacing=(1.5, 1, 0.7)).iloc[0]
+    assert row["dice"] == 1.0
+    assert row["iou"] == 1.0
+    assert row["hd"] == 0.0
+    assert row["hd95"] == 0.0
+    assert row["assd"] == 0.0
+    assert row["nsd"] == 1.0
+
+
+def test_far_apart_cubes_nsd_zero_and_hd():
+    ref = cube((20, 6, 6), (1, 1, 1), (4, 4, 4))
+    pred = cube((20, 6, 6), (12, 1, 1), (15, 4, 4))
+    row = so.medical.score(pred, ref, metrics=ALL, tolerance=2.0).iloc[0]
+    assert row["dice"] == 0.0
+    assert row["nsd"] == 0.0
+    # farthest boundary voxel of pred (x = 14) to the nearest of ref (x = 3): 11 voxels
+    np.testing.assert_allclose(row["hd"], 11.0, rtol=1e-12)
+
+
+def test_surfel_areas_of_a_single_voxel():
+    """The marching-cubes surface of one voxel is an octahedron with edges √2/2."""
+    from shapeoverlap._kernels.surface import surfel_area_table, surfels
+
+    m = np.zeros((3, 3, 3), bool)
+    m[1, 1, 1] = True
+    where, areas = surfels(m, (1.0, 1.0, 1.0))
+    assert where.sum() == 8
+    # octahedron with vertices at the face centres: area 2·√3·edge² = √3, √3/8 per corner
+    np.testing.assert_allclose(areas, np.full(8, np.sqrt(3) / 8), rtol=1e-12)
+    table = surfel_area_table((1.0, 1.0, 1.0))
+    assert table[0] == 0.0
+    assert table[255] == 0.0
+    np.testing.assert_allclose(table[0b00001111], 1.0, rtol=1e-12)  # half cube: a flat square
+    np.testing.assert_allclose(table[0b00000011], np.sqrt(2) / 2, rtol=1e-12)
+    # the flat square scales with the two spacings of its plane (bits vary along axes 1, 2)
+    np.testing.assert_allclose(surfel_area_table((2.0, 3.0, 5.0))[0b00001111], 15.0,
+                               rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- oracles
+@pytest.mark.parametrize(
+    ("seed", "spacing", "tol"),
+    [(0, (1.0, 1.0, 1.0), 1.0), (1, (0.8, 1.3, 2.5), 1.5), (2, (3.0, 1.0, 0.5), 0.7)],
+)
+def test_matches_brute_force_3d(seed, spacing, tol):
+    pred = blob((9, 10, 8), seed)
+    ref = blob((9, 10, 8), seed + 100)
+    want = oracle(pred, ref, spacing, tol)
+    for mode in ("directed", "pooled", "surfel"):
+        row = so.medical.score(pred, ref, spacing=spacing, metrics=ALL, hd95=mode,
+                               tolerance=tol).iloc[0]
+        np.testing.assert_allclose(row["hd95"], want[f"hd95_{mode}"], rtol=1e-6, atol=1e-9)
+    for m in ("dice", "iou", "hd", "assd", "nsd", "volume_pred", "volume_ref"):
+        np.testing.assert_allclose(row[m], want[m], rtol=1e-6, atol=1e-9, err_msg=m)
+
+
+def test_matches_brute_force_2d():
+    pred = blob((14, 12), 5, sigma=1.5)
+    ref = blob((14, 12), 6, sigma=1.5)
+    spacing = (0.7, 1.9)
+    want = oracle(pred, ref, spacing, tol=1.2)
+    row = so.medical.score(pred, ref, spacing=spacing, metrics=ALL, tolerance=1.2,
+                           hd95="surfel").iloc[0]
+    for m in ("dice", "iou", "hd", "assd", "nsd"):
+        np.testing.assert_allclose(row[m], want[m], rtol=1e-6, atol=1e-9, err_msg=m)
+    np.testing.assert_allclose(row["hd95"], want["hd95_surfel"], rtol=1e-6)
+
+
+def test_surfel_total_area_matches_whole_volume_mesh():
+    from shapeoverlap._kernels.surface import surfels
+
+    m = blob((12, 12, 12), 11)
+    spacing = (1.2, 0.9, 2.0)
+    _, areas = surfels(m, spacing)
+    v, f, _, _ = marching_cubes(np.pad(m, 1).astype(np.float32), 0.5, spacing=spacing,
+                                method="lorensen")
+    np.testing.assert_allclose(areas.sum(), mesh_surface_area(v, f), rtol=1e-9)
+
+
+def test_multilabel_equals_per_label_binary():
+    rng = np.random.default_rng(4)
+    ref = ndimage.median_filter(rng.integers(0, 5, (16, 14, 12)).astype(np.uint8), 3)
+    pred = ndimage.median_filter(rng.integers(0, 5, (16, 14, 12)).astype(np.uint8), 3)
+    spacing = (1.0, 1.5, 2.0)
+    table = so.medical.score(pred, ref, spacing=spacing, metrics=ALL)
+    assert table["label"].tolist() == [1, 2, 3, 4]
+    for _, row in table.iterrows():
+        lab = row["label"]
+        one = so.medical.score(pred == lab, ref == lab, spacing=spacing, metrics=ALL).iloc[0]
+        for m in ALL:
+            np.testing.assert_allclose(row[m], one[m], rtol=1e-12, err_msg=f"{lab} {m}")
+        want = oracle(pred == lab, ref == lab, spacing)
+        np.testing.assert_allclose(row["hd95"], want["hd95_directed"], rtol=1e-6)
+        np.testing.assert_allclose(row["nsd"], want["nsd"], rtol=1e-6)
+
+
+def test_large_label_values_and_dtypes_agree():
+    rng = np.random.default_rng(8)
+    ref = ndimage.median_filter(rng.integers(0, 4, (10, 10, 10)).astype(np.uint8), 3)
+    pred = ndimage.median_filter(rng.integers(0, 4, (10, 10, 10)).astype(np.uint8), 3)
+    small = so.medical.score(pred, ref, metrics=ALL)
+    big = so.medical.score(pred.astype(np.int32) * 5000, ref.astype(np.int32) * 5000,
+                           metrics=ALL)
+    as_float = so.medical.score(pred.astype(np.float32), ref.astype(np.float64), metrics=ALL)
+    assert big["label"].tolist() == [5000 * v for v in small["label"]]
+    for m in ALL:
+        np.testing.assert_allclose(big[m], small[m], rtol=1e-12)
+        np.testing.assert_allclose(as_float[m], small[m], rtol=1e-12)
+
+
+def test_memory_layout_does_not_matter():
+    pred = blob((9, 8, 7), 21)
+    ref = blob((9, 8, 7), 22)
+    base = so.medical.score(pred, ref, metrics=ALL)
+    for a, b in [(np.asfortranarray(pred), np.asfortranarray(ref)),
+                 (np.asfortranarray(pred), ref), (pred[:, :, ::-1][:, :, ::-1], ref)]:
+        pd.testing.assert_frame_equal(so.medical.score(a, b, metrics=ALL), base)
+
+
+def test_background_label_when_asked():
+    ref = cube((8, 8, 8), (2, 2, 2), (5, 5, 5)).astype(np.uint8)
+    pred = cube((8, 8, 8), (2, 2, 2), (6, 5, 5)).astype(np.uint8)
+    t = so.medical.score(pred, ref, labels=[0, 1], metrics=("dice",))
+    bg_inter = 512 - 36
+    np.testing.assert_allclose(t["dice"], [2 * bg_inter / (476 + 485), 2 * 27 / 63])
+
+
+# --------------------------------------------------------------------------- soft
+def test_soft_dice_product_form():
+    rng = np.random.default_rng(2)
+    p = ndimage.gaussian_filter(rng.random((12, 10, 8)), 1.0).astype(np.float32)
+    p = (p - p.min()) / (p.max() - p.min())
+    q = rng.random((12, 10, 8))
+    t = so.medical.score(p, q, metrics=("dice", "iou", "volume_pred"), spacing=2.0)
+    s_pq = float(np.sum(p.astype(np.float64) * q))
+    np.testing.assert_allclose(t["dice"][0], 2 * s_pq / (p.sum(dtype=np.float64) + q.sum()),
+                               rtol=1e-6)
+    np.testing.assert_allclose(t["iou"][0], s_pq / (p.sum(dtype=np.float64) + q.sum() - s_pq),
+                               rtol=1e-6)
+    np.testing.assert_allclose(t["volume_pred"][0], 8 * p.sum(dtype=np.float64), rtol=1e-6)
+
+
+def test_soft_against_label_map_and_threshold_for_distances():
+    ref = np.zeros((10, 10, 10), np.uint8)
+    ref[2:6, 2:6, 2:6] = 2
+    ref[7:9, 7:9, 7:9] = 1
+    p = np.where(ref == 2, 0.8, 0.1).astype(np.float32)
+    t = so.medical.score(p, ref, labels=[2], metrics=("dice", "hd", "nsd"))
+    q = (ref == 2).astype(float)
+    np.testing.assert_allclose(t["dice"][0], 2 * np.sum(p * q) / (p.sum() + q.sum()),
+                               rtol=1e-6)
+    assert t["label"][0] == 2
+    assert t["hd"][0] == 0.0  # p >= 0.5 is exactly the label-2 cube
+    assert t["nsd"][0] == 1.0
+    with pytest.raises(ValueError, match="one structure"):
+        so.medical.score(p, ref, labels=[1, 2])
+
+
+# --------------------------------------------------------------------------- empty policy
+def test_one_side_empty():
+    ref = cube((8, 8, 8), (2, 2, 2), (5, 5, 5))
+    t = so.medical.score(np.zeros_like(ref), ref, metrics=ALL)
+    row = t.iloc[0]
+    assert row["dice"] == 0.0
+    assert row["iou"] == 0.0
+    assert np.isinf(row["hd"])
+    assert np.isinf(row["hd95"])
+    assert np.isinf(row["assd"])
+    assert row["nsd"] == 0.0
+    assert row["empty"] == "pred"
+    assert so.medical.score(ref, np.zeros_like(ref)).iloc[0]["empty"] == "ref"
+
+
+def test_both_empty():
+    z = np.zeros((6, 6, 6), bool)
+    row = so.medical.score(z, z, metrics=ALL).iloc[0]
+    assert row["label"] == 1
+    assert np.isnan(row["dice"])
+    assert np.isnan(row["iou"])
+    for m in ("hd", "hd95", "assd", "nsd"):
+        assert np.isnan(row[m]), m
+    assert row["empty"] == "both"
+    assert so.medical.score(z, z, empty=1.0).iloc[0]["dice"] == 1.0
+    with pytest.raises(EmptyUnionError, match="label 1"):
+        so.medical.score(z, z, empty="raise")
+    lab = np.zeros((6, 6, 6), np.uint8)
+    lab[1:3, 1:3, 1:3] = 1
+    t = so.medical.score(lab, lab, labels=[1, 7])
+    assert t["empty"].tolist() == ["none", "both"]
+    assert np.isnan(t["dice"][1])
+
+
+# --------------------------------------------------------------------------- load / grids
+def save(path, data, zooms=(1.0, 1.0, 1.0), affine=None):
+    if affine is None:
+        affine = np.diag([*zooms, 1.0])
+    img = nib.Nifti1Image(data, affine)
+    img.header.set_zooms(zooms)
+    nib.save(img, str(path))
+    return path
+
+
+def test_load_keeps_dtype_coords_affine(tmp_path):
+    data = np.zeros((5, 6, 7), np.int16)
+    data[1:3, 2:4, 3:5] = 3
+    aff = np.diag([2.0, 1.5, 3.0, 1.0])
+    aff[:3, 3] = [-10, 5, 2]
+    path = save(tmp_path / "a.nii.gz", data, (2.0, 1.5, 3.0), aff)
+    da = so.medical.load(path)
+    assert da.dims == ("x", "y", "z")
+    assert da.dtype == np.int16
+    np.testing.assert_array_equal(da.values, data)
+    np.testing.assert_allclose(da["y"].values, np.arange(6) * 1.5)
+    np.testing.assert_allclose(da.attrs["affine"], aff)
+    assert da.data.flags.f_contiguous  # nibabel's layout, not a C copy
+
+
+def test_loaded_pair_uses_header_spacing(tmp_path):
+    ref = cube((10, 10, 10), (2, 2, 2), (6, 6, 6)).astype(np.uint8)
+    pred = np.roll(ref, 1, axis=2)
+    pa = save(tmp_path / "p.nii", pred, (1.0, 1.0, 2.5))
+    ra = save(tmp_path / "r.nii.gz", ref, (1.0, 1.0, 2.5))
+    t = so.medical.score(pa, ra, metrics=("hd", "volume_ref"))
+    assert t["hd"][0] == 2.5
+    assert t["volume_ref"][0] == 64 * 2.5
+    t2 = so.medical.score(so.medical.load(pa), so.medical.load(ra), metrics=("hd",))
+    assert t2["hd"][0] == 2.5
+
+
+def test_affine_and_shape_mismatch(tmp_path):
+    ref = cube((8, 8, 8), (2, 2, 2), (5, 5, 5)).astype(np.uint8)
+    pa = save(tmp_path / "p.nii.gz", ref, (1.0, 1.0, 1.0))
+    ra = save(tmp_path / "r.nii.gz", ref, (1.0, 1.0, 1.01))
+    with pytest.raises(GridMismatchError, match=r"affines .* differ by up to 0\.01"):
+        so.medical.score(pa, ra)
+    ok = save(tmp_path / "ok.nii.gz", ref, (1.0, 1.0, 1.0005))
+    assert so.medical.score(pa, ok)["dice"][0] == 1.0  # within AFFINE_ATOL
+    with pytest.raises(GridMismatchError, match=r"shape \(8, 8, 8\) .* shape \(8, 8, 7\)"):
+        so.medical.score(ref, ref[:, :, :7])
+
+
+def test_load_errors(tmp_path):
+    bad = tmp_path / "bad.nii.gz"
+    bad.write_bytes(b"this is not an image")
+    with pytest.raises(FileFormatError, match="bad.nii.gz"):
+        so.medical.load(bad)
+    good = save(tmp_path / "good.nii.gz", np.ones((20, 20, 20), np.int16))
+    raw = gzip.decompress(good.read_bytes())
+    cut = tmp_path / "cut.nii.gz"
+    cut.write_bytes(gzip.compress(raw[: len(raw) // 2]))
+    with pytest.raises(ValueError, match=r"cut\.nii\.gz.*truncated"):
+        so.medical.load(cut)
+    with pytest.raises(FileNotFoundError, match="missing.nii"):
+        so.medical.load(tmp_path / "missing.nii")
+
+
+def test_dataarray_coordinates_give_spacing():
+    ref = cube((8, 8, 8), (2, 2, 2), (5, 5, 5))
+    pred = np.roll(ref, 1, axis=1)
+    coords = {"x": np.arange(8) * 1.0, "y": np.arange(8) * 4.0, "z": np.arange(8) * 1.0}
+    a = xr.DataArray(pred, dims=("x", "y", "z"), coords=coords)
+    b = xr.DataArray(ref, dims=("x", "y", "z"), coords=coords)
+    assert so.medical.score(a, b, metrics=("hd",))["hd"][0] == 4.0
+    assert so.medical.score(a, b, metrics=("hd",), spacing=1.0)["hd"][0] == 1.0
+
+
+def test_shipped_example_pair():
+    paths = so.medical.example_data()
+    t = so.medical.score(paths["pred"], paths["ref"], metrics=ALL)
+    assert t["label"].tolist() == [1, 2, 3]
+    ref = so.medical.load(paths["ref"]).values
+    pred = so.medical.load(paths["pred"]).values
+    for lab, d in zip(t["label"], t["dice"], strict=True):
+        want = 2 * np.sum((pred == lab) & (ref == lab)) / (np.sum(pred == lab) + np.sum(ref == lab))
+        np.testing.assert_allclose(d, want, rtol=1e-12)
+    np.testing.assert_allclose(t["volume_ref"], [np.sum(ref == v) * 27.0 for v in (1, 2, 3)])
+    gm = so.medical.load(paths["gm_prob"])
+    assert gm.dtype == np.float32
+    soft = so.medical.score(gm, paths["ref"], labels=[1], metrics=("dice",))
+    q = (ref == 1).astype(np.float64)
+    g = gm.values.astype(np.float64)
+    np.testing.assert_allclose(soft["dice"][0], 2 * np.sum(g * q) / (g.sum() + q.sum()),
+                               rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"metrics": ("dice", "hausdorff")}, "metrics must be one of .*'hausdorff'"),
+        ({"metrics": ()}, "metrics is empty"),
+        ({"hd95": "mean"}, "hd95 must be one of .*'mean'"),
+        ({"labels": []}, "labels is empty"),
+        ({"labels": [1.5]}, "labels must be non-negative integers; got 1.5"),
+        ({"labels": [-2]}, "labels must be non-negative integers; got -2"),
+        ({"spacing": (1, 0, 1)}, "spacing must be positive"),
+        ({"spacing": (1, 1)}, "spacing must be one positive number or one per axis"),
+        ({"tolerance": -1}, "tolerance must be a finite distance >= 0"),
+        ({"empty": "zero"}, "empty must be a number"),
+    ],
+)
+def test_bad_options(kwargs, match):
+    m = cube((6, 6, 6), (1, 1, 1), (3, 3, 3))
+    with pytest.raises(ValueError, match=match):
+        so.medical.score(m, m, **kwargs)
+
+
+def test_bad_values():
+    m = np.zeros((5, 5, 5), np.float32)
+    m[1:3, 1:3, 1:3] = 1.0
+    nan = m.copy()
+    nan[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"pred has 1 NaN voxel"):
+        so.medical.score(nan, m)
+    neg = m.copy()
+    neg[0, 0, 0] = -0.25
+    with pytest.raises(ValueError, match=r"ref has values in \[-0\.25, 1\]: probabilities"):
+        so.medical.score(m, neg)
+    frac = m * 2.5
+    with pytest.raises(ValueError, match=r"pred has non-integer values up to 2\.5"):
+        so.medical.score(frac, m)
+    with pytest.raises(ValueError, match=r"ref has negative label values \(min -3\)"):
+        so.medical.score(m.astype(np.int8), -3 * m.astype(np.int8))
+    with pytest.raises(TypeError, match="dtype <U1"):
+        so.medical.score(np.full((2, 2), "a"), np.zeros((2, 2)))
