@@ -283,6 +283,13 @@ class TestInputKinds:
         assert so.iou(a, b, weights=w) == pytest.approx(
             so.iou(a.values, b.values, weights=w.values[:, None]), rel=1e-15)
 
+    def test_dask_empty_raise_is_lazy(self):
+        pytest.importorskip("dask.array")
+        z = convert(np.zeros((4, 6), bool), "dask")
+        out = so.iou(z, z, dim="d1", empty="raise")  # builds the graph without computing
+        with pytest.raises(EmptyUnionError, match="both operands are empty"):
+            out.compute()
+
     def test_dask_value_errors_are_lazy(self):
         pytest.importorskip("dask.array")
         p = convert(np.array([0.2, 1.5, 0.1, 0.0]), "dask", chunks={"d0": 2})
