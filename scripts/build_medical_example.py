@@ -43,7 +43,7 @@ FACTOR = 3
 
 
 def default_source() -> Path | None:
-    """nilearn's bundled data folder, when nilearn is installed."""
+    """Return nilearn's bundled data folder, when nilearn is installed."""
     spec = importlib.util.find_spec("nilearn")
     if spec is None or spec.origin is None:
         return None
@@ -80,7 +80,7 @@ def build(source: Path, out: Path = OUT) -> dict[str, Path]:
     idx = np.argwhere(brain)
     lo_i = np.maximum(idx.min(axis=0) - 2, 0)
     hi_i = np.minimum(idx.max(axis=0) + 3, brain.shape)
-    box = tuple(slice(int(a), int(b)) for a, b in zip(lo_i, hi_i))
+    box = tuple(slice(int(a), int(b)) for a, b in zip(lo_i, hi_i, strict=True))
 
     new = affine.copy()
     new[:3, :3] = affine[:3, :3] * FACTOR
@@ -107,6 +107,7 @@ def build(source: Path, out: Path = OUT) -> dict[str, Path]:
 
 
 def main() -> None:
+    """Build the volumes and print their sizes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=default_source(),
                         help="folder holding nilearn's mni_icbm152_* files")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ._output import print_table
 from .rama import rama_section
+from .seg import medical_section
 
 Section = Callable[[Path], list[tuple[str, pd.DataFrame]]]
 
@@ -72,6 +73,7 @@ def core_section(outdir: Path) -> list[tuple[str, pd.DataFrame]]:
 # Sections in the order they run; each domain adds its own.
 SECTIONS: list[tuple[str, Section]] = [
     ("core", core_section),
+    ("medical", medical_section),
     ("rama", rama_section),
 ]
 

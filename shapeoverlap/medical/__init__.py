@@ -19,7 +19,17 @@ Examples
 
 from __future__ import annotations
 
+from ._cohort import paired, score_cohort, summarize
 from ._io import example_data, load
 from ._score import AFFINE_ATOL, METRICS, score
 
-__all__ = ["AFFINE_ATOL", "METRICS", "example_data", "load", "score"]
+__all__ = [
+    "AFFINE_ATOL",
+    "METRICS",
+    "example_data",
+    "load",
+    "paired",
+    "score",
+    "score_cohort",
+    "summarize",
+]

@@ -7,6 +7,7 @@ Periodic axes are drawn without seams.
 from __future__ import annotations
 
 from ._grid import region_overlap
+from ._medical import mask_overlay
 from ._rama import rama
 
-__all__ = ["rama", "region_overlap"]
+__all__ = ["mask_overlay", "rama", "region_overlap"]

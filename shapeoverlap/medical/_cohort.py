@@ -1,0 +1,373 @@
+"""Cohorts: score many cases on dask, summarise per label, compare two methods."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._score import DEFAULT_METRICS, METRICS, check_options, score
+
+__all__ = ["paired", "score_cohort", "summarize"]
+
+_ID_COLUMNS = ("case", "label", "empty", "error")
+
+
+def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
+    if isinstance(pairs, (str, os.PathLike)):
+        path = Path(os.fspath(pairs))
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except FileNotFoundError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"{path}: not a readable CSV of pairs ({exc})") from exc
+        missing = [c for c in ("pred", "ref") if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"{path}: missing column(s) {', '.join(missing)}; the CSV needs a header with "
+                f"pred, ref and optionally case (got {', '.join(map(str, frame.columns))})"
+            )
+        base = path.parent
+
+        def resolve(p: str) -> Path:
+            q = Path(p)
+            return q if q.is_absolute() else base / q
+
+        out = []
+        records: list[dict[Any, Any]] = frame.to_dict("records")
+        for i, d in enumerate(records):
+            case = d.get("case") or _case_name(d["ref"], i)
+            out.append((resolve(d["pred"]), resolve(d["ref"]), str(case)))
+        return out
+    if isinstance(pairs, pd.DataFrame):
+        return _read_pairs(list(pairs[[c for c in ("pred", "ref", "case") if c in pairs]]
+                                .itertuples(index=False, name=None)))
+    out = []
+    for i, item in enumerate(pairs):
+        item = tuple(item)
+        if len(item) not in (2, 3):
+            raise ValueError(
+                f"pairs[{i}] has {len(item)} element(s); expected (pred, ref) or "
+                "(pred, ref, case)"
+            )
+        case = item[2] if len(item) == 3 else _case_name(item[1], i)
+        out.append((item[0], item[1], str(case)))
+    if not out:
+        raise ValueError("pairs is empty; pass (pred, ref[, case]) tuples or a CSV of them")
+    return out
+
+
+def _case_name(ref: Any, i: int) -> str:
+    if isinstance(ref, (str, os.PathLike)):
+        name = Path(os.fspath(ref)).name
+        for suffix in (".gz", ".nii"):
+            name = name.removesuffix(suffix)
+        return name
+    return str(i)
+
+
+def _score_case(pred: Any, ref: Any, case: str, kw: dict[str, Any]) -> pd.DataFrame:
+    try:
+        table = score(pred, ref, **kw)
+    except Exception as exc:  # one bad case must not stop the cohort
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return pd.DataFrame({"case": [case], "label": [np.nan], "error": [msg]})
+    table.insert(0, "case", case)
+    table["error"] = ""
+    return table
+
+
+def score_cohort(
+    pairs: Iterable[Sequence[Any]] | str | os.PathLike[str] | pd.DataFrame,
+    *,
+    client: Any = None,
+    progress: bool = True,
+    **kw: Any,
+) -> pd.DataFrame:
+    """Score every (prediction, reference) pair of a cohort, one row per (case, label).
+
+    Parameters
+    ----------
+    pairs : iterable of tuples, str, os.PathLike or pandas.DataFrame
+        ``(pred, ref)`` or ``(pred, ref, case)`` tuples (paths, arrays or DataArrays), or a CSV
+        file / DataFrame with columns ``pred``, ``ref`` and optionally ``case``. Relative paths
+        in a CSV are relative to the CSV's folder. Without a case id, the reference's file name
+        (without ``.nii.gz``) or the position is used.
+    client : distributed.Client, optional
+        Run on this dask cluster; by default on dask's local threaded scheduler.
+    progress : bool, default True
+        Show a progress bar on standard error.
+    **kw
+        Options of :func:`score` (``labels``, ``spacing``, ``metrics``, ``tolerance``,
+        ``hd95``, ``empty``), checked before any case runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``case``, ``label``, the metrics, ``empty`` and ``error`` (``""`` when the case
+        was scored, else the error message, with one row for that case and NaN metrics), in
+        the order of ``pairs``.
+
+    Raises
+    ------
+    ImportError
+        If dask is not installed (``pip install "shapeoverlap[dask]"``).
+    ValueError
+        For invalid options, an empty cohort or a CSV without ``pred``/``ref`` columns.
+
+    See Also
+    --------
+    score : The per-case table.
+    summarize : Per-label statistics of the result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> ref = np.zeros((8, 8, 8), bool); ref[2:6, 2:6, 2:6] = True
+    >>> pairs = [(np.roll(ref, k, axis=0), ref, f"shift{k}") for k in (0, 1, 2)]
+    >>> t = so.medical.score_cohort(pairs, metrics=["dice"], progress=False)
+    >>> t[["case", "label", "dice"]]
+         case  label  dice
+    0  shift0      1  1.00
+    1  shift1      1  0.75
+    2  shift2      1  0.50
+    """
+    try:
+        import dask
+    except ImportError as exc:  # pragma: no cover - dask is in the test extra
+        raise ImportError(
+            'score_cohort runs on dask; install it with pip install "shapeoverlap[dask]"'
+        ) from exc
+    unknown = sorted(set(kw) - {"labels", "spacing", "metrics", "tolerance", "hd95", "empty"})
+    if unknown:
+        raise ValueError(f"unknown option(s) for score: {', '.join(unknown)}")
+    metrics, _, _, _ = check_options(kw.get("metrics", DEFAULT_METRICS), kw.get("hd95",
+                                     "directed"), kw.get("tolerance", 1.0),
+                                     kw.get("empty", np.nan), kw.get("labels"))
+    items = _read_pairs(pairs)
+    tasks = [dask.delayed(_score_case)(p, r, c, kw) for p, r, c in items]
+    if client is not None:
+        futures = client.compute(tasks)
+        if progress:
+            from distributed import as_completed
+            from tqdm.auto import tqdm
+
+            for _ in tqdm(as_completed(futures), total=len(futures), file=sys.stderr,
+                          desc="cases", unit="case"):
+                pass
+        results = client.gather(futures)
+    elif progress:
+        from dask.diagnostics import ProgressBar
+
+        with ProgressBar(out=sys.stderr):
+            results = dask.compute(*tasks, scheduler="threads")
+    else:
+        results = dask.compute(*tasks, scheduler="threads")
+    cols = ["case", "label", *metrics, "empty", "error"]
+    frames = [r for r in results if len(r)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    for c in cols:
+        if c not in table:
+            table[c] = np.nan
+    table = table[cols]
+    table["error"] = table["error"].fillna("")
+    if table["label"].notna().all():
+        table["label"] = table["label"].astype(np.int64)
+    return table
+
+
+def _metric_columns(table: pd.DataFrame) -> list[str]:
+    return [c for c in table.columns if c not in _ID_COLUMNS
+            and pd.api.types.is_numeric_dtype(table[c])]
+
+
+def _ok_rows(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    if "label" not in table:
+        raise ValueError(f"{name} has no label column; pass a table from score or score_cohort")
+    if "error" in table:
+        table = table[~table["error"].fillna("").astype(bool)]
+    return table[table["label"].notna()]
+
+
+def _bootstrap_ci(values: np.ndarray, ci: float, n_boot: int, seed: int) -> tuple[float, float]:
+    n = values.size
+    if n == 0:
+        return float("nan"), float("nan")
+    if n == 1:
+        return float(values[0]), float(values[0])
+    rng = np.random.default_rng(seed)
+    means = np.empty(n_boot)
+    # resample in chunks to bound memory (n_boot × n indices)
+    step = max(1, 2_000_000 // n)
+    for i in range(0, n_boot, step):
+        k = min(step, n_boot - i)
+        means[i:i + k] = values[rng.integers(0, n, size=(k, n))].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    return float(lo), float(hi)
+
+
+def _check_boot(ci: float, n_boot: int) -> None:
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be in (0, 1); got {ci!r}")
+    if int(n_boot) != n_boot or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer; got {n_boot!r}")
+
+
+def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
+              seed: int = 0) -> pd.DataFrame:
+    """Per-label statistics of every metric of a cohort table, with bootstrap CIs of the mean.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`score_cohort` (or :func:`score`): a ``label`` column and numeric
+        metric columns; rows with an ``error`` are left out.
+    ci : float, default 0.95
+        Coverage of the confidence interval.
+    n_boot : int, default 2000
+        Bootstrap resamples.
+    seed : int, default 0
+        Seed of the ``numpy.random.Generator`` (a fresh one per label and metric, so results
+        do not depend on the order of the groups).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table with columns ``label, metric, n, mean, std, median, q25, q75, ci_low,
+        ci_high``: ``n`` counts the non-NaN values (NaN = undefined, e.g. both masks empty);
+        ``std`` uses ``ddof=1``; ``q25``/``q75`` bound the IQR; ``ci_low``/``ci_high`` are the
+        percentile bootstrap interval of the mean (cases resampled with replacement). Infinite
+        distances (one side empty) are kept, so a label with one make the mean infinite.
+
+    Raises
+    ------
+    ValueError
+        If ``ci`` is not in (0, 1), ``n_boot < 1``, or ``table`` has no ``label`` column.
+
+    See Also
+    --------
+    paired : Compare two methods on the same cases.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import shapeoverlap as so
+    >>> t = pd.DataFrame({"case": list("abcd"), "label": 1, "dice": [0.8, 0.9, 0.7, 0.6]})
+    >>> s = so.medical.summarize(t, n_boot=500)
+    >>> s[["label", "metric", "n", "mean", "median"]].round(3)
+       label metric  n  mean  median
+    0      1   dice  4  0.75    0.75
+    """
+    _check_boot(ci, n_boot)
+    ok = _ok_rows(table, "table")
+    rows = []
+    for lab, group in ok.groupby("label", sort=True):
+        for metric in _metric_columns(ok):
+            v = group[metric].to_numpy(dtype=np.float64)
+            v = v[~np.isnan(v)]
+            n = int(v.size)
+            with np.errstate(invalid="ignore"):
+                rows.append({
+                    "label": lab, "metric": metric, "n": n,
+                    "mean": float(np.mean(v)) if n else np.nan,
+                    "std": float(np.std(v, ddof=1)) if n > 1 else np.nan,
+                    "median": float(np.median(v)) if n else np.nan,
+                    "q25": float(np.quantile(v, 0.25)) if n else np.nan,
+                    "q75": float(np.quantile(v, 0.75)) if n else np.nan,
+                    **dict(zip(("ci_low", "ci_high"), _bootstrap_ci(v, ci, int(n_boot), seed),
+                               strict=True)),
+                })
+    cols = ["label", "metric", "n", "mean", "std", "median", "q25", "q75", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
+           n_boot: int = 2000, seed: int = 0, ci: float = 0.95) -> pd.DataFrame:
+    """Paired comparison of two methods scored on the same cases, per label.
+
+    Parameters
+    ----------
+    table_a, table_b : pandas.DataFrame
+        Cohort tables (:func:`score_cohort`) of methods A and B. Rows are paired on
+        ``(case, label)``; tables without a ``case`` column are paired by position within each
+        label.
+    metric : str, default "dice"
+        Metric column compared.
+    n_boot : int, default 2000
+        Bootstrap resamples for the confidence interval of the mean difference.
+    seed : int, default 0
+        Seed of the ``numpy.random.Generator`` (fresh per label).
+    ci : float, default 0.95
+        Coverage of the confidence interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label: ``label, n, mean_diff, ci_low, ci_high, p_value``. ``mean_diff`` is
+        the mean of ``a − b`` over pairs where both values are finite; ``p_value`` is the
+        two-sided Wilcoxon signed-rank test of ``scipy.stats.wilcoxon`` with its default
+        options (NaN when it cannot be computed, e.g. all differences zero).
+
+    Raises
+    ------
+    ValueError
+        If ``metric`` is not a column of both tables, or the tables have no ``label`` column.
+
+    See Also
+    --------
+    summarize : Per-label statistics of one table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import shapeoverlap as so
+    >>> a = pd.DataFrame({"case": list("abcdef"), "label": 1,
+    ...                   "dice": [0.81, 0.92, 0.77, 0.85, 0.88, 0.90]})
+    >>> b = a.assign(dice=a["dice"] - [0.05, 0.02, 0.04, 0.01, 0.03, 0.06])
+    >>> r = so.medical.paired(a, b, n_boot=500)
+    >>> r[["label", "n", "mean_diff", "p_value"]].round(4)
+       label  n  mean_diff  p_value
+    0      1  6      0.035   0.0312
+    """
+    from scipy import stats
+
+    _check_boot(ci, n_boot)
+    a, b = _ok_rows(table_a, "table_a"), _ok_rows(table_b, "table_b")
+    for name, t in (("table_a", a), ("table_b", b)):
+        if metric not in t:
+            raise ValueError(f"{name} has no column {metric!r}; choose from "
+                             f"{', '.join(c for c in METRICS if c in t) or 'none'}")
+    if "case" in a and "case" in b:
+        keys = ["case", "label"]
+    else:
+        a = a.assign(_pos=a.groupby("label").cumcount())
+        b = b.assign(_pos=b.groupby("label").cumcount())
+        keys = ["_pos", "label"]
+    merged = a[[*keys, metric]].merge(b[[*keys, metric]], on=keys, suffixes=("_a", "_b"))
+    rows = []
+    for lab, g in merged.groupby("label", sort=True):
+        with np.errstate(invalid="ignore"):
+            d = (g[f"{metric}_a"] - g[f"{metric}_b"]).to_numpy(dtype=np.float64)
+        d = d[np.isfinite(d)]
+        n = int(d.size)
+        p = np.nan
+        if n > 0:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    p = float(stats.wilcoxon(d).pvalue)
+                except ValueError:
+                    p = np.nan
+        lo, hi = _bootstrap_ci(d, ci, int(n_boot), seed)
+        rows.append({"label": lab, "n": n, "mean_diff": float(d.mean()) if n else np.nan,
+                     "ci_low": lo, "ci_high": hi, "p_value": p})
+    return pd.DataFrame(rows, columns=["label", "n", "mean_diff", "ci_low", "ci_high",
+                                       "p_value"])
