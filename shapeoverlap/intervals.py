@@ -75,10 +75,12 @@ def _as_pairs(intervals: Any, name: str = "intervals") -> np.ndarray:
 
 def _arcs_to_pieces(
     starts: np.ndarray, ends: np.ndarray, period: float, name: str = "intervals"
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split arcs ``(start, end)`` on a circle into unmerged pieces inside ``[0, period]``.
 
     ``end < start`` wraps once across the seam; ``end - start >= period`` is the full circle.
+    Returns ``(piece_starts, piece_ends, row)`` with ``row`` the input row of each piece;
+    zero-length arcs give no piece.
     """
     length = ends - starts
     wrap = length < 0
@@ -89,20 +91,22 @@ def _arcs_to_pieces(
             f"{name}[{i}] = ({float(starts[i])!r}, {float(ends[i])!r}): end is more than one "
             f"period ({period!r}) before start; an interval wraps at most once"
         )
-    if bool((length >= period).any()):
-        return np.array([0.0]), np.array([period])
+    full = length >= period
     s0 = np.mod(starts, period)
     e0 = np.mod(ends, period)
     s0[s0 >= period] = 0.0  # np.mod(-1e-20, 360) rounds to 360: a point at the period is 0
     e0[e0 >= period] = 0.0
-    pos = length > 0
+    pos = (length > 0) & ~full
     straight = pos & (e0 > s0)
     # where rounding makes e0 == s0 the arc is either negligible or (almost) the full circle
     crossing = pos & ~straight & ((e0 < s0) | (length > period / 2))
-    cs, ce = s0[crossing], e0[crossing]
-    ps = np.concatenate([s0[straight], cs, np.zeros(cs.size)])
-    pe = np.concatenate([e0[straight], np.full(cs.size, period), ce])
-    return ps, pe
+    rows = np.arange(starts.size)
+    rs, rc, rf = rows[straight], rows[crossing], rows[full]
+    ps = np.concatenate([s0[straight], s0[crossing], np.zeros(rc.size + rf.size)])
+    pe = np.concatenate(
+        [e0[straight], np.full(rc.size, period), e0[crossing], np.full(rf.size, period)]
+    )
+    return ps, pe, np.concatenate([rs, rc, rc, rf])
 
 
 class IntervalSet:
@@ -196,7 +200,7 @@ class IntervalSet:
                     "intervals that wrap around a circle"
                 )
         else:
-            starts, ends = _arcs_to_pieces(starts, ends, p)
+            starts, ends, _ = _arcs_to_pieces(starts, ends, p)
         s, e, _ = _k.merge(starts, ends)
         self._s, self._e, self._period = s, e, p
 
