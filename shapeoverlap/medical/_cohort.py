@@ -113,7 +113,8 @@ def score_cohort(
     pandas.DataFrame
         Columns ``case``, ``label``, the metrics, ``empty`` and ``error`` (``""`` when the case
         was scored, else the error message, with one row for that case and NaN metrics), in
-        the order of ``pairs``.
+        the order of ``pairs``. ``label`` is int64, or pandas' nullable ``Int64`` when a
+        failed case leaves it missing.
 
     Raises
     ------
@@ -179,8 +180,9 @@ def score_cohort(
             table[c] = np.nan
     table = table[cols]
     table["error"] = table["error"].fillna("")
-    if table["label"].notna().all():
-        table["label"] = table["label"].astype(np.int64)
+    # integer labels; pandas' nullable Int64 when a failed case leaves a missing label
+    labels = table["label"]
+    table["label"] = labels.astype(np.int64 if labels.notna().all() else "Int64")
     return table
 
 

@@ -1,0 +1,249 @@
+"""so.medical cohorts: score_cohort (dask), summarize, paired, and the seg command line."""
+
+from __future__ import annotations
+
+import json
+
+import nibabel as nib
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import shapeoverlap as so
+from shapeoverlap.cli import main
+
+
+def cube(shape, lo, hi, dtype=np.uint8):
+    m = np.zeros(shape, dtype)
+    m[tuple(slice(a, b) for a, b in zip(lo, hi, strict=True))] = 1
+    return m
+
+
+def save(path, data, zooms=(1.0, 1.0, 1.0)):
+    nib.save(nib.Nifti1Image(data, np.diag([*zooms, 1.0])), str(path))
+    return path
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    """Three cases on disk (one shifted by k voxels each) and a CSV of them, plus a bad case."""
+    ref = cube((10, 10, 10), (2, 2, 2), (6, 6, 6))
+    ref[7:9, 7:9, 7:9] = 2
+    rows = []
+    for k in range(3):
+        pred = ref.copy()
+        pred[pred == 1] = 0
+        pred[2 + k:6 + k, 2:6, 2:6] = np.where(pred[2 + k:6 + k, 2:6, 2:6] == 2, 2, 1)
+        save(tmp_path / f"pred{k}.nii.gz", pred)
+        save(tmp_path / f"ref{k}.nii.gz", ref)
+        rows.append({"pred": f"pred{k}.nii.gz", "ref": f"ref{k}.nii.gz", "case": f"c{k}"})
+    (tmp_path / "broken.nii.gz").write_bytes(b"not a nifti file")
+    rows.append({"pred": "broken.nii.gz", "ref": "ref0.nii.gz", "case": "bad"})
+    pd.DataFrame(rows).to_csv(tmp_path / "pairs.csv", index=False)
+    return tmp_path
+
+
+def test_score_cohort_csv_with_a_failing_case(cohort):
+    t = so.medical.score_cohort(cohort / "pairs.csv", metrics=("dice", "hd"), progress=False)
+    assert list(t.columns) == ["case", "label", "dice", "hd", "empty", "error"]
+    assert t["case"].tolist() == ["c0", "c0", "c1", "c1", "c2", "c2", "bad"]
+    ok = t[t["error"] == ""]
+    for case in ("c0", "c1", "c2"):
+        k = int(case[1])
+        want = so.medical.score(cohort / f"pred{k}.nii.gz", cohort / f"ref{k}.nii.gz",
+                                metrics=("dice", "hd"))
+        got = ok[ok["case"] == case].drop(columns=["case", "error"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert str(t["label"].dtype) == "Int64"
+    bad = t[t["case"] == "bad"].iloc[0]
+    assert "broken.nii.gz" in bad["error"]
+    assert np.isnan(bad["dice"])
+
+
+def test_score_cohort_tuples_and_case_names(cohort):
+    pairs = [(cohort / "pred1.nii.gz", cohort / "ref1.nii.gz"),
+             (np.zeros((4, 4, 4), bool), np.ones((4, 4, 4), bool), "empty-pred")]
+    t = so.medical.score_cohort(pairs, metrics=["dice"], progress=False)
+    assert t["case"].tolist() == ["ref1", "ref1", "empty-pred"]
+    assert t["dice"].tolist()[2] == 0.0
+    assert t["empty"].tolist()[2] == "pred"
+
+
+def test_score_cohort_progress_bar_on_stderr(cohort, capsys):
+    so.medical.score_cohort(cohort / "pairs.csv", metrics=["dice"])
+    captured = capsys.readouterr()
+    assert "100%" in captured.err
+    assert captured.out == ""
+
+
+def test_score_cohort_on_a_distributed_client(cohort):
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
+                            dashboard_address=None) as client:
+        t = so.medical.score_cohort(cohort / "pairs.csv", metrics=["dice"], client=client,
+                                    progress=False)
+    local = so.medical.score_cohort(cohort / "pairs.csv", metrics=["dice"], progress=False)
+    pd.testing.assert_frame_equal(t, local)
+
+
+def test_score_cohort_checks_options_first(cohort):
+    with pytest.raises(ValueError, match="metrics must be one of"):
+        so.medical.score_cohort(cohort / "pairs.csv", metrics=["volume"])
+    with pytest.raises(ValueError, match="unknown option.*tolerence"):
+        so.medical.score_cohort(cohort / "pairs.csv", tolerence=2)
+    with pytest.raises(ValueError, match="pairs is empty"):
+        so.medical.score_cohort([])
+    (cohort / "nocols.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match=r"nocols\.csv: missing column\(s\) pred, ref"):
+        so.medical.score_cohort(cohort / "nocols.csv")
+
+
+# --------------------------------------------------------------------------- summaries
+def table_of(values, label=1, metric="dice"):
+    return pd.DataFrame({"case": [f"c{i}" for i in range(len(values))], "label": label,
+                         metric: values, "empty": "none", "error": ""})
+
+
+def test_summarize_matches_numpy_and_scipy_bootstrap():
+    rng = np.random.default_rng(3)
+    v = rng.beta(8, 2, size=40)
+    t = pd.concat([table_of(v), table_of(v[:10] * 0.5, label=2)], ignore_index=True)
+    s = so.medical.summarize(t, n_boot=20000, seed=1)
+    assert list(s.columns) == ["label", "metric", "n", "mean", "std", "median", "q25", "q75",
+                               "ci_low", "ci_high"]
+    row = s[(s["label"] == 1) & (s["metric"] == "dice")].iloc[0]
+    assert row["n"] == 40
+    np.testing.assert_allclose(row["mean"], v.mean(), rtol=1e-12)
+    np.testing.assert_allclose(row["std"], v.std(ddof=1), rtol=1e-12)
+    np.testing.assert_allclose(row["median"], np.median(v), rtol=1e-12)
+    np.testing.assert_allclose([row["q25"], row["q75"]], np.quantile(v, [0.25, 0.75]))
+    ref = stats.bootstrap((v,), np.mean, n_resamples=20000, method="percentile",
+                          confidence_level=0.95, random_state=np.random.default_rng(9))
+    # two Monte Carlo estimates of the same interval (standard error of the mean ~0.02)
+    np.testing.assert_allclose([row["ci_low"], row["ci_high"]],
+                               [ref.confidence_interval.low, ref.confidence_interval.high],
+                               atol=2e-3)
+    again = so.medical.summarize(t, n_boot=20000, seed=1)
+    pd.testing.assert_frame_equal(s, again)
+    assert s[s["label"] == 2]["n"].tolist() == [10]
+
+
+def test_summarize_skips_errors_nan_and_keeps_inf():
+    t = table_of([0.5, np.nan, 0.7], metric="dice")
+    t["hd"] = [1.0, 2.0, np.inf]
+    t.loc[3] = {"case": "bad", "label": np.nan, "dice": np.nan, "hd": np.nan, "empty": "",
+                "error": "ValueError: broken"}
+    s = so.medical.summarize(t, n_boot=100).set_index("metric")
+    assert s.loc["dice", "n"] == 2
+    np.testing.assert_allclose(s.loc["dice", "mean"], 0.6)
+    assert s.loc["hd", "n"] == 3
+    assert np.isinf(s.loc["hd", "mean"])
+    assert s.loc["hd", "median"] == 2.0
+
+
+def test_summarize_single_value_and_errors():
+    s = so.medical.summarize(table_of([0.8]), n_boot=50).iloc[0]
+    assert s["n"] == 1
+    assert np.isnan(s["std"])
+    assert s["ci_low"] == s["ci_high"] == 0.8
+    with pytest.raises(ValueError, match=r"ci must be in \(0, 1\); got 95"):
+        so.medical.summarize(table_of([0.8]), ci=95)
+    with pytest.raises(ValueError, match="n_boot must be a positive integer"):
+        so.medical.summarize(table_of([0.8]), n_boot=0)
+
+
+def test_paired_against_scipy_wilcoxon():
+    rng = np.random.default_rng(5)
+    a_vals = rng.uniform(0.6, 0.95, 25)
+    b_vals = a_vals - rng.normal(0.02, 0.03, 25)
+    a = table_of(a_vals)
+    b = table_of(b_vals).sample(frac=1.0, random_state=0)  # pairing is by case, not by order
+    r = so.medical.paired(a, b, n_boot=5000).iloc[0]
+    d = a_vals - b_vals
+    assert r["n"] == 25
+    np.testing.assert_allclose(r["mean_diff"], d.mean(), rtol=1e-12)
+    np.testing.assert_allclose(r["p_value"], stats.wilcoxon(d).pvalue, rtol=1e-12)
+    assert r["ci_low"] < d.mean() < r["ci_high"]
+    with pytest.raises(ValueError, match="no column 'nsd'"):
+        so.medical.paired(a, b, metric="nsd")
+
+
+def test_paired_by_position_without_case_and_nan_dropped():
+    a = pd.DataFrame({"label": [1, 1, 1, 2], "dice": [0.9, 0.8, np.nan, 0.5]})
+    b = pd.DataFrame({"label": [1, 1, 1, 2], "dice": [0.7, 0.7, 0.6, 0.5]})
+    r = so.medical.paired(a, b, n_boot=100).set_index("label")
+    assert r.loc[1, "n"] == 2
+    np.testing.assert_allclose(r.loc[1, "mean_diff"], 0.15)
+    assert r.loc[2, "mean_diff"] == 0.0
+    assert np.isnan(r.loc[2, "p_value"])  # a single zero difference: undefined
+
+
+# --------------------------------------------------------------------------- command line
+def test_cli_one_pair(cohort, capsys, tmp_path):
+    csv, js, png = tmp_path / "o.csv", tmp_path / "o.json", tmp_path / "o.png"
+    rc = main(["seg", str(cohort / "pred1.nii.gz"), str(cohort / "ref1.nii.gz"),
+               "--metrics", "dice", "hd95", "--labels", "1", "--csv", str(csv),
+               "--json", str(js), "--plot", str(png)])
+    assert rc == 0
+    want = so.medical.score(cohort / "pred1.nii.gz", cohort / "ref1.nii.gz", labels=[1],
+                            metrics=("dice", "hd95"))
+    got = pd.read_csv(csv)
+    np.testing.assert_allclose(got["dice"], want["dice"])
+    assert json.loads(js.read_text())[0]["label"] == 1
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert "dice" in capsys.readouterr().out
+
+
+def test_cli_pairs_summary(cohort, capsys, tmp_path):
+    out = tmp_path / "s.csv"
+    rc = main(["seg", "--pairs", str(cohort / "pairs.csv"), "--summary", "--metrics", "dice",
+               "--csv", str(out), "--no-progress", "--plot", str(tmp_path / "box.svg")])
+    assert rc == 0
+    s = pd.read_csv(out)
+    assert s["label"].tolist() == [1, 2]
+    assert s["n"].tolist() == [3, 3]
+    captured = capsys.readouterr()
+    assert "1 case(s) failed: bad" in captured.err
+    assert (tmp_path / "box.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["only-one.nii.gz"], "expected PRED REF"),
+        (["a.nii.gz", "b.nii.gz", "--plot", "fig.jpg"], "unsupported figure type"),
+        (["missing.nii.gz", "ref0.nii.gz"], "missing.nii.gz: no such file"),
+        (["pred0.nii.gz", "small.nii.gz"], r"has shape \(10, 10, 10\) but"),
+        (["pred0.nii.gz", "ref0.nii.gz", "--tolerance", "-1"], "tolerance must be"),
+        (["--summary", "pred0.nii.gz", "ref0.nii.gz"], "--summary needs --pairs"),
+    ],
+)
+def test_cli_bad_input_exits_2(cohort, capsys, monkeypatch, argv, match):
+    import re
+
+    save(cohort / "small.nii.gz", np.zeros((4, 4, 4), np.uint8))
+    monkeypatch.chdir(cohort)
+    assert main(["seg", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("shapeoverlap seg: error:")
+    assert len(err.splitlines()) == 1
+    assert re.search(match, err)
+
+
+def test_mask_overlay_draws(tmp_path):
+    import matplotlib.pyplot as plt
+
+    paths = so.medical.example_data()
+    t1, ref = so.medical.load(paths["t1"]), so.medical.load(paths["ref"])
+    ax = so.plot.mask_overlay(t1, so.medical.load(paths["pred"]), ref=ref, axis="y")
+    assert ax.get_xlabel() == "x (mm)"
+    assert len(ax.images) == 2  # background and labels
+    assert len(ax.collections) >= 1  # reference outlines
+    fig, ax2 = plt.subplots()
+    assert so.plot.mask_overlay(None, so.medical.load(paths["gm_prob"]), ax=ax2) is ax2
+    with pytest.raises(ValueError, match="index 99 is outside"):
+        so.plot.mask_overlay(t1, ref, index=99)
+    with pytest.raises(ValueError, match="image has shape"):
+        so.plot.mask_overlay(t1.values[:-1], ref)
+    plt.close("all")
