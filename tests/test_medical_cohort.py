@@ -240,7 +240,7 @@ def test_mask_overlay_draws(tmp_path):
     assert ax.get_xlabel() == "x (mm)"
     assert len(ax.images) == 2  # background and labels
     assert len(ax.collections) >= 1  # reference outlines
-    fig, ax2 = plt.subplots()
+    _fig, ax2 = plt.subplots()
     assert so.plot.mask_overlay(None, so.medical.load(paths["gm_prob"]), ax=ax2) is ax2
     with pytest.raises(ValueError, match="index 99 is outside"):
         so.plot.mask_overlay(t1, ref, index=99)
