@@ -82,8 +82,8 @@ def _finish(rows: dict[str, list[Any]], lines: list[int], path: Path,
     e = frame["end"].to_numpy(dtype=np.float64) if len(frame) else np.empty(0)
     if period is None and (e < s).any():
         k = int(np.flatnonzero(e < s)[0])
-        raise _bad(path, lines[k], f"end {e[k]!r} < start {s[k]!r} (pass period= for events "
-                                   "that wrap around a periodic time line)")
+        raise _bad(path, lines[k], f"end {float(e[k])!r} < start {float(s[k])!r} (pass "
+                                   "period= for events that wrap around a periodic time line)")
     if len(frame) == 0:
         frame = pd.DataFrame({"track": [], "label": [], "start": [], "end": []})
     return EventList(frame, period=period)
@@ -228,8 +228,10 @@ def _read_json(path: Path, period: float | None) -> EventList:
     cursor = 0
     for vid, entry in body.items():
         line, cursor = _line_of(text, json.dumps(vid), cursor)
-        items = entry.get("annotations") if key == "database" and isinstance(entry, dict) \
-            else entry
+        if key == "database":
+            items = entry.get("annotations") if isinstance(entry, dict) else None
+        else:
+            items = entry
         if not isinstance(items, list):
             want = "an object with an 'annotations' list" if key == "database" else "a list"
             raise _bad(path, line, f"video {vid!r}: expected {want}")
