@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import itertools
 import math
 import shutil
 import warnings
@@ -57,7 +58,7 @@ def _biopython_angles(path):
             warnings.simplefilter("ignore")
             peptides = PPBuilder().build_peptides(model, aa_only=False)
         for pp in peptides:
-            for res, (phi, psi) in zip(pp, pp.get_phi_psi_list()):
+            for res, (phi, psi) in zip(pp, pp.get_phi_psi_list(), strict=False):
                 key = (mi, res.get_parent().id, res.id[1], res.id[2].strip())
                 out[key] = (phi, psi)
     return out
@@ -120,7 +121,8 @@ def test_phi_psi_columns_and_ranges():
     for col in ("phi", "psi", "omega"):
         v = t[col].dropna()
         assert ((v > -180) & (v <= 180)).all()
-    assert math.isnan(t.loc[0, "phi"]) and math.isnan(t.loc[57, "psi"])
+    assert math.isnan(t.loc[0, "phi"])
+    assert math.isnan(t.loc[57, "psi"])
     assert (t["icode"] == "").all()
     assert set(t["category"]) <= set(CATEGORIES)
 
@@ -140,7 +142,8 @@ def test_categories_on_a_real_chain(shared_data):
     nxt = t["resname"].shift(-1)
     linked = t["psi"].notna()
     pre = (nxt == "PRO") & linked & ~t["resname"].isin(["GLY", "PRO"])
-    assert (t.loc[pre, "category"] == "pre-proline").all() and pre.sum() > 5
+    assert (t.loc[pre, "category"] == "pre-proline").all()
+    assert pre.sum() > 5
     pro = t["resname"] == "PRO"
     cis = pro & (t["omega"].abs() < 30)
     assert (t.loc[cis, "category"] == "cis-proline").all()
@@ -152,7 +155,8 @@ def test_cis_proline_found(shared_data):
     t = phi_psi(shared_data / "structures" / "19hc.pdb.gz")
     cis = t[t["category"] == "cis-proline"]
     assert len(cis) >= 1
-    assert (cis["omega"].abs() < 30).all() and (cis["resname"] == "PRO").all()
+    assert (cis["omega"].abs() < 30).all()
+    assert (cis["resname"] == "PRO").all()
 
 
 def test_models_nmr(shared_data):
@@ -179,7 +183,7 @@ def test_chain_breaks(shared_data):
     gaps = []
     for chain in s[0]:
         res = [r for r in chain if "C" in r and "N" in r and r.id[0] != "W"]
-        gaps += [r2["N"] - r1["C"] for r1, r2 in zip(res, res[1:])]
+        gaps += [r2["N"] - r1["C"] for r1, r2 in itertools.pairwise(res)]
     n_breaks = sum(g >= 1.8 for g in gaps)
     assert n_breaks > 0
     loose = phi_psi(path, max_bond=50.0)
@@ -193,7 +197,8 @@ def test_altloc_choice(shared_data):
     assert (default["altloc"] != "").sum() > 0
     assert set(default["altloc"]) <= {"", "A", "B"}
     changed = default["altloc"] != b["altloc"]
-    assert changed.sum() > 0 and (b.loc[changed, "altloc"] == "B").all()
+    assert changed.sum() > 0
+    assert (b.loc[changed, "altloc"] == "B").all()
     # residues without alternate backbone positions do not move
     far = ~changed & ~changed.shift(1, fill_value=False) & ~changed.shift(-1, fill_value=False)
     np.testing.assert_allclose(default.loc[far, "phi"], b.loc[far, "phi"], equal_nan=True)
@@ -209,7 +214,8 @@ def test_point_mutation_highest_occupancy(shared_data):
 def test_modified_residue_kept(shared_data):
     t = phi_psi(shared_data / "structures" / "1hvr.pdb")
     cso = t[t["resname"] == "CSO"]
-    assert len(cso) == 2 and cso[["phi", "psi"]].notna().all().all()
+    assert len(cso) == 2
+    assert cso[["phi", "psi"]].notna().all().all()
     assert (cso["category"] == "general").all()
     assert not t["resname"].isin(["HOH", "XK2"]).any()
 
@@ -243,11 +249,14 @@ def test_bad_input_messages(tmp_path):
     lines = _pdb_lines()
     trunc = tmp_path / "trunc.pdb"
     trunc.write_text("\n".join([*lines[:20], lines[20][:36], *lines[21:]]) + "\n")
-    with pytest.raises(FileFormatError, match=r"trunc\.pdb: malformed PDB file"):
+    with pytest.raises(FileFormatError, match=r"trunc\.pdb, line 21: truncated atom record"):
         phi_psi(trunc)
+    with pytest.raises(FileFormatError, match=r"trunc\.pdb: malformed PDB file"):
+        load_structure(trunc)  # the Biopython path says so too
     bad = tmp_path / "nonnum.pdb"
-    bad.write_text("\n".join([lines[0][:31] + "x" + lines[0][32:], *lines[1:]]) + "\n")
-    with pytest.raises(FileFormatError, match=r"nonnum\.pdb: malformed PDB file"):
+    bad.write_text("\n".join([lines[0][:33] + "x" + lines[0][34:], *lines[1:]]) + "\n")
+    with pytest.raises(FileFormatError,
+                       match=r"nonnum\.pdb, line 1: invalid or missing x coordinate '4x.850'"):
         phi_psi(bad)
     water = tmp_path / "water.pdb"
     water.write_text("HETATM    1  O   HOH A 401       1.000   2.000   3.000  1.00 10.00"
@@ -259,8 +268,11 @@ def test_bad_input_messages(tmp_path):
     assert "32.231 15.281" in text
     text = text.replace("32.231 15.281", "32.2x1 15.281", 1)
     cif.write_text(text)
-    with pytest.raises(FileFormatError, match=r"bad\.cif: malformed mmCIF file"):
+    with pytest.raises(FileFormatError,
+                       match=r"bad\.cif, line \d+: invalid or missing x coordinate '32.2x1'"):
         phi_psi(cif)
+    with pytest.raises(FileFormatError, match=r"bad\.cif: malformed mmCIF file"):
+        load_structure(cif)
     with pytest.raises(FileNotFoundError, match="structure file not found: .*missing.pdb"):
         phi_psi(tmp_path / "missing.pdb")
     with pytest.raises(ValueError, match="cannot tell the format of .*x.xyz"):
@@ -282,7 +294,8 @@ def test_bad_input_messages(tmp_path):
 def test_invalid_cif_read_or_clear(shared_data):
     t = phi_psi(shared_data / "structures" / "1YJP_invalid.cif.gz")
     ok = phi_psi(shared_data / "structures" / "1YJP.cif")
-    assert len(t) == 7 and t["resname"].tolist() == ok["resname"].tolist()
+    assert len(t) == 7
+    assert t["resname"].tolist() == ok["resname"].tolist()
     # the oddities touch the first residue's backbone only; the rest read as in 1YJP.cif
     np.testing.assert_allclose(t.loc[2:5, ["phi", "psi"]], ok.loc[2:5, ["phi", "psi"]])
 
@@ -296,7 +309,8 @@ def test_missing_backbone_atom_kept(tmp_path):
     path.write_text("\n".join(kept) + "\nEND\n")
     t = phi_psi(path).set_index("resseq")
     r = int(third)
-    assert math.isnan(t.loc[r, "phi"]) and math.isnan(t.loc[r, "psi"])
+    assert math.isnan(t.loc[r, "phi"])
+    assert math.isnan(t.loc[r, "psi"])
     assert not math.isnan(t.loc[r - 1, "psi"])  # C(i-1), N(i) still bonded
 
 
@@ -314,7 +328,7 @@ def test_density_brute_force():
         return np.exp(kappa * (np.cos(np.radians(x - mu)) - 1.0))
 
     centre = -180.0 + 5.0 * (np.floor((pts + 180.0) / 5.0) % 72 + 0.5)
-    num = sum(wi * np.outer(vm(c, p), vm(c, q)) for wi, (p, q) in zip(w, centre))
+    num = sum(wi * np.outer(vm(c, p), vm(c, q)) for wi, (p, q) in zip(w, centre, strict=False))
     expected = num / (vm(c, c[0]).sum() ** 2 * w.sum() * 25.0)
     np.testing.assert_allclose(d.values, expected, rtol=1e-9, atol=1e-15)
     assert float(d.sum()) * 25.0 == pytest.approx(1.0, abs=1e-12)
@@ -368,7 +382,7 @@ def test_regions_mass():
     r = regions(d, levels=(0.5, 0.9, 0.99))
     area = 4.0
     masses = [(d.values * r.sel(level=lv).values).sum() * area for lv in (0.5, 0.9, 0.99)]
-    for lv, m in zip((0.5, 0.9, 0.99), masses):
+    for lv, m in zip((0.5, 0.9, 0.99), masses, strict=False):
         assert m >= lv
         # dropping the lowest cell of the region leaves less than the level
         vals = d.values[r.sel(level=lv).values]
@@ -402,7 +416,8 @@ def _manual_bilinear(grid_path, phi, psi):
 def test_top8000_reader_and_bilinear(shared_data):
     folder = shared_data / TOP
     g = reference("general", path=folder)
-    assert g.shape == (180, 180) and g.attrs["allowed_threshold"] == 0.0005
+    assert g.shape == (180, 180)
+    assert g.attrs["allowed_threshold"] == 0.0005
     assert g.attrs["favored_threshold"] == 0.02
     assert float(g.sel(phi=-179, psi=-179)) == pytest.approx(0.005560270487425575)
     assert reference("cis-proline", path=folder).attrs["allowed_threshold"] == 0.002
@@ -498,10 +513,12 @@ def test_summary_counts():
     c.loc[5, "region"] = "outlier"
     s = summary(c.assign(structure="bpti"))
     row = s.iloc[0]
-    assert row["structure"] == "bpti" and row["model"] == 0
+    assert row["structure"] == "bpti"
+    assert row["model"] == 0
     n = int(c["region"].notna().sum())
     assert row["residues"] == n == 56
-    assert row["outliers"] == 1 and row["outlier_residues"] == (
+    assert row["outliers"] == 1
+    assert row["outlier_residues"] == (
         f"A {t.loc[5, 'resseq']} {t.loc[5, 'resname']}")
     assert row["pct_favored"] == pytest.approx(100 * (c["region"] == "favored").sum() / n)
     assert row["pct_allowed"] == pytest.approx(100 * (n - 1) / n)
@@ -556,19 +573,23 @@ def test_steric_model():
     ala = steric_regions("ala")
     gly = steric_regions("gly")
     n, o = ala.sel(limit="normal"), ala.sel(limit="outer")
-    assert bool((n <= o).all()) and bool((ala <= gly).all())
+    assert bool((n <= o).all())
+    assert bool((ala <= gly).all())
     # glycine's backbone is achiral: its map is symmetric under (phi, psi) -> (-phi, -psi)
     g = gly.values
     assert np.array_equal(g, g[:, ::-1, ::-1])
     assert not np.array_equal(ala.values, ala.values[:, ::-1, ::-1])
     # beta strand fully allowed; right-handed helix only within the outer limit at tau=110;
     # phi = 0 forbidden (C(i-1)...C(i) clash); left-handed helix of alanine outer only
-    assert bool(n.sel(phi=-121, psi=131)) and not bool(n.sel(phi=-63, psi=-43))
+    assert bool(n.sel(phi=-121, psi=131))
+    assert not bool(n.sel(phi=-63, psi=-43))
     assert bool(o.sel(phi=-63, psi=-43))
     assert not bool(o.sel(phi=1, psi=131))
-    assert not bool(n.sel(phi=59, psi=41)) and bool(o.sel(phi=59, psi=41))
+    assert not bool(n.sel(phi=59, psi=41))
+    assert bool(o.sel(phi=59, psi=41))
     frac = ala.mean(("phi", "psi")).values
-    assert 0.03 < frac[0] < 0.10 and 0.15 < frac[1] < 0.30
+    assert 0.03 < frac[0] < 0.10
+    assert 0.15 < frac[1] < 0.30
     with pytest.raises(ValueError, match="residue must be 'ala' or 'gly'; got 'pro'"):
         steric_regions("pro")
     with pytest.raises(ValueError, match="tau must be"):
@@ -585,7 +606,8 @@ def test_steric_contacts_hand_checked():
     psi = np.degrees(dihedral(atoms["N"][1], atoms["CA"][1], atoms["C"][1], atoms["N+1"][1]))
     omega = np.degrees(dihedral(atoms["CA-1"][1], atoms["C-1"][1], atoms["N"][1],
                                 atoms["CA"][1]))
-    assert phi[0] == pytest.approx(0.0, abs=1e-9) and abs(psi[0]) == pytest.approx(180.0)
+    assert phi[0] == pytest.approx(0.0, abs=1e-9)
+    assert abs(psi[0]) == pytest.approx(180.0)
     assert abs(omega[0]) == pytest.approx(180.0)
     # bond lengths of the standard geometry
     assert np.linalg.norm(atoms["C-1"][1] - atoms["N"][1]) == pytest.approx(1.32)
@@ -600,3 +622,36 @@ def test_compare_steric_to_empirical():
     s = compare(steric_regions("ala"), emp)
     assert list(s.index.names) == ["limit", "level"]
     assert s.loc[("outer", 0.98), "iou"] > s.loc[("normal", 0.98), "iou"] > 0.1
+
+
+@pytest.mark.parametrize("name", [*ORACLE_FILES, "dssp-set"])
+@pytest.mark.parametrize("altloc", [None, "B"])
+def test_file_reader_equals_biopython_structure_path(shared_data, name, altloc):
+    """The lean file reader and the Biopython-Structure path give identical tables."""
+    folder = shared_data / "structures"
+    paths = sorted((folder / "dssp-set").glob("*.pdb.gz"))[:12] if name == "dssp-set" else [
+        folder / name]
+    for path in paths:
+        structure, _ = load_structure(path)
+        pd.testing.assert_frame_equal(phi_psi(path, altloc=altloc),
+                                      phi_psi(structure, altloc=altloc))
+
+
+def test_reader_errors_name_line(tmp_path):
+    lines = _pdb_lines()
+    bad = tmp_path / "occ.pdb"
+    bad.write_text("\n".join([*lines[:3], lines[3][:54] + "  x.00" + lines[3][60:],
+                              *lines[4:]]) + "\n")
+    with pytest.raises(FileFormatError, match=r"occ\.pdb, line 4: invalid or missing occupancy"):
+        phi_psi(bad)
+    cif = tmp_path / "short.cif"
+    text = gzip.decompress(example_structure().read_bytes()).decode().splitlines()
+    start = next(i for i, ln in enumerate(text) if ln.startswith("ATOM"))
+    text[start + 2] = text[start + 2][:40]
+    cif.write_text("\n".join(text) + "\n")
+    with pytest.raises(FileFormatError, match=r"short\.cif, line \d+: .*fields"):
+        phi_psi(cif)
+    empty = tmp_path / "empty.cif"
+    empty.write_text("data_x\n_cell.length_a 1.0\n")
+    with pytest.raises(FileFormatError, match=r"empty\.cif: no _atom_site loop"):
+        phi_psi(empty)

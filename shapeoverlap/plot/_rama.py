@@ -13,7 +13,7 @@ _FILL = ("#dbe9f6", "#9ecae1")  # allowed, favored
 
 
 def _wrapped_grid(ref: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid padded by one wrapped cell on each side, so contours run across ±180°."""
+    """Pad the grid by one wrapped cell on each side, so contours run across ±180°."""
     vals = np.asarray(ref.transpose("phi", "psi").values, dtype=float)
     phi = np.asarray(ref["phi"].values, dtype=float)
     psi = np.asarray(ref["psi"].values, dtype=float)
@@ -111,10 +111,11 @@ def rama(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
+    >>> import shapeoverlap as so
     >>> from shapeoverlap.rama import example_structure, phi_psi
     >>> ax = so.plot.rama(phi_psi(example_structure()))
-    >>> ax.get_xlim()
-    (-180.0, 180.0)
+    >>> [float(v) for v in ax.get_xlim()]
+    [-180.0, 180.0]
     """
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -123,7 +124,9 @@ def rama(
     from ..rama.reference import _resolve_references
 
     if not isinstance(angles, pd.DataFrame):
-        raise TypeError(f"angles must be a pandas DataFrame from phi_psi; got {type(angles).__name__}")
+        raise TypeError(
+            f"angles must be a pandas DataFrame from phi_psi; got {type(angles).__name__}"
+        )
     if by_category and (ax is not None or category is not None):
         raise ValueError("by_category=True draws its own figure; leave ax and category as None")
     if category is not None and category not in CATEGORIES:
@@ -133,7 +136,7 @@ def rama(
     if by_category:
         fig, axes = plt.subplots(2, 3, figsize=(13, 9), constrained_layout=True)
         refs = _resolve_references(reference, CATEGORIES)
-        for a, cat in zip(axes.ravel(), CATEGORIES):
+        for a, cat in zip(axes.ravel(), CATEGORIES, strict=True):
             sub = table[table["category"] == cat] if "category" in table.columns else table
             _panel(a, sub, refs[cat], f"{cat} ({int(sub['region'].notna().sum())})",
                    label_outliers, max_labels, markersize)

@@ -52,7 +52,9 @@ def cell_area(grid: xr.DataArray) -> float:
     return out
 
 
-def _rows(angles: Any, category: str | None, name: str = "angles") -> tuple[np.ndarray, np.ndarray]:
+def _rows(
+    angles: Any, category: str | None, name: str = "angles"
+) -> tuple[np.ndarray, np.ndarray]:
     """``(M, 2)`` (phi, psi) rows of ``angles`` kept by ``category`` and the boolean row mask."""
     if category is not None and category not in CATEGORIES:
         raise ValueError(
@@ -178,7 +180,8 @@ def density(
     :math:`\sigma = \sqrt{-2 \ln \bar R}` the circular standard deviation of each angle,
     ``n`` the number of angles (the exponent of a 2-D product kernel), and never below the cell
     size. The 30° cap (about the width of one Ramachandran basin) keeps multimodal samples
-    such as glycine from being over-smoothed. Binning to cell centres moves each angle by at most half a cell. Shifting every angle
+    such as glycine from being over-smoothed. Binning to cell centres moves each angle by at
+    most half a cell. Shifting every angle
     by a multiple of the cell size rolls the density by exactly that many cells.
 
     Examples
@@ -188,8 +191,8 @@ def density(
     ...             bandwidth=10.0)
     >>> d.shape, round(float(d.sum()) * 4.0, 12)
     ((180, 180), 1.0)
-    >>> float(d.idxmax("phi").sel(psi=-45, method="nearest"))
-    -61.0
+    >>> float(d.idxmax("phi").sel(psi=-45, method="nearest"))  # the cell [-60, -58)
+    -59.0
     """
     n = _cells(resolution)
     full, mask = _rows(angles, category)
@@ -217,7 +220,9 @@ def density(
         bw = default_bandwidth(arr, PERIOD / n)
     else:
         if isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float, np.number)):
-            raise TypeError(f"bandwidth must be a number of degrees; got {type(bandwidth).__name__}")
+            raise TypeError(
+                f"bandwidth must be a number of degrees; got {type(bandwidth).__name__}"
+            )
         bw = float(bandwidth)
         if not (bw > 0 and math.isfinite(bw)):
             raise ValueError(f"bandwidth must be a positive number of degrees; got {bandwidth!r}")
@@ -237,12 +242,14 @@ def density(
         dims=("phi", "psi"),
         coords=torus_coords(PERIOD / n),
         name="density",
-        attrs={"units": "1/degree^2", "bandwidth": bw, "n_angles": int(len(arr)),
+        attrs={"units": "1/degree^2", "bandwidth": bw, "n_angles": len(arr),
                "category": category or "all"},
     )
 
 
-def regions(density: xr.DataArray, levels: Sequence[float] | float = (0.98, 0.9995)) -> xr.DataArray:
+def regions(
+    density: xr.DataArray, levels: Sequence[float] | float = (0.98, 0.9995)
+) -> xr.DataArray:
     """Highest-density regions holding the given probability mass.
 
     Parameters
@@ -277,7 +284,7 @@ def regions(density: xr.DataArray, levels: Sequence[float] | float = (0.98, 0.99
     >>> d = density(np.array([[-60.0, -45.0]]), resolution=5.0, bandwidth=15.0)
     >>> r = regions(d, levels=[0.5, 0.9])
     >>> r.dims, [int(r.sel(level=lv).sum()) for lv in (0.5, 0.9)]
-    (('level', 'phi', 'psi'), [16, 56])
+    (('level', 'phi', 'psi'), [42, 137])
     """
     if not isinstance(density, xr.DataArray) or set(density.dims) != {"phi", "psi"}:
         raise TypeError(

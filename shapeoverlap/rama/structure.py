@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import io
 import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -72,16 +71,16 @@ def _format_of(path: Path, fmt: str | None) -> str:
     )
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def _open_text(path: Path) -> IO[str]:
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")  # type: ignore[return-value]
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
     if suffix == ".bz2":
-        return bz2.open(path, "rt", encoding="utf-8", errors="replace")  # type: ignore[return-value]
-    return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+        return bz2.open(path, "rt", encoding="utf-8", errors="replace")
+    return open(path, encoding="utf-8", errors="replace")
 
 
-def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]:  # noqa: A002
+def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]:
     """Parse ``source`` (a path or a Biopython entity) into a Biopython Structure.
 
     Returns the structure and a name for messages (the file name, or the structure id).
@@ -128,7 +127,7 @@ def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]
 
 
 def _pick_child(atom: Any, altloc: str | None) -> Any:
-    """The conformer of a (possibly disordered) atom: ``altloc`` if given, else max occupancy."""
+    """Pick the conformer of an atom: ``altloc`` if given, else the highest occupancy."""
     if not atom.is_disordered():
         return atom
     if altloc is not None and atom.disordered_has_id(altloc):
@@ -143,7 +142,7 @@ def _pick_child(atom: Any, altloc: str | None) -> Any:
 
 
 def _residue_altloc(atoms: list[Any]) -> str | None:
-    """The altloc id with the highest occupancy over the disordered backbone atoms."""
+    """Find the altloc id with the highest occupancy over the disordered backbone atoms."""
     scores: dict[str, float] = {}
     for atom in atoms:
         if atom is not None and atom.is_disordered():
@@ -243,6 +242,108 @@ def _extract(
     return cols, xyz, np.asarray(chain_key, dtype=np.int64)
 
 
+def _extract_records(
+    models: Any, model: int | None, altloc: str | None, name: str
+) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray]:
+    """As :func:`_extract`, from the lean reader's records."""
+    from ._reader import pick
+
+    cols: dict[str, list[Any]] = {k: [] for k in
+                                  ("model", "chain", "resseq", "icode", "resname", "altloc",
+                                   "hetero")}
+    nan3 = (math.nan, math.nan, math.nan)
+    coords: list[tuple[float, ...]] = []
+    chain_key: list[int] = []
+    aa = _aa_names()
+    if model is None:
+        selected = list(enumerate(models))
+    else:
+        if not (0 <= model < len(models)):
+            raise ValueError(
+                f"model={model} is out of range: {name} holds {len(models)} model(s), "
+                f"numbered 0 to {len(models) - 1}"
+            )
+        selected = [(model, models[model])]
+    key = 0
+    for m, chains in selected:
+        for chain_id, residues in chains.items():
+            key += 1
+            for (het, resseq, icode), variants in residues.items():
+                if het == "W":
+                    continue
+                if len(variants) > 1:
+                    res = max(variants.values(), key=lambda r: _variant_score(r, altloc))
+                else:
+                    res = next(iter(variants.values()))
+                resname = res.resname.strip().upper()
+                if resname in _WATERS:
+                    continue
+                bb = [res.atoms.get(a) for a in ("N", "CA", "C")]
+                known = resname in aa
+                if not known and any(a is None for a in bb):
+                    continue
+                alt = altloc
+                if alt is None:
+                    scores: dict[str, float] = {}
+                    for confs in bb:
+                        if confs is not None and any(c[0] for c in confs):
+                            for a, occ, _ in confs:
+                                scores[a] = max(scores.get(a, -1.0), occ)
+                    if scores:
+                        alt = max(scores, key=lambda k: scores[k])
+                used = ""
+                row: list[float] = []
+                for confs in bb:
+                    if confs is None:
+                        row.extend(nan3)
+                        continue
+                    a, xyz = pick(confs, alt)
+                    used = used or a
+                    row.extend(xyz)
+                coords.append(tuple(row))
+                chain_key.append(key)
+                cols["model"].append(m)
+                cols["chain"].append(chain_id)
+                cols["resseq"].append(resseq)
+                cols["icode"].append(icode)
+                cols["resname"].append(resname)
+                cols["altloc"].append(used)
+                cols["hetero"].append(het.startswith("H_") and not known)
+    # single precision, as Biopython stores coordinates: both input paths agree exactly
+    xyz_arr = np.asarray(coords, dtype=np.float32).astype(float).reshape(-1, 3, 3)
+    return cols, xyz_arr, np.asarray(chain_key, dtype=np.int64)
+
+
+def _variant_score(res: Any, altloc: str | None) -> tuple[int, float]:
+    from ._reader import pick
+
+    confs = res.atoms.get("CA")
+    if not confs:
+        return 0, 0.0
+    has_alt = int(altloc is not None and any(a == altloc for a, _, _ in confs))
+    a, _ = pick(confs, altloc)
+    occ = next(o for c, o, _ in confs if c == a)
+    return has_alt, occ
+
+
+def _read_file(source: Any, fmt: str | None) -> tuple[Any, str]:
+    """Read a structure file with the lean reader; errors name the file."""
+    from ._reader import read_atoms
+
+    path = Path(source)
+    kind = _format_of(path, fmt)
+    if not path.exists():
+        raise FileNotFoundError(f"structure file not found: {str(path)!r}")
+    if path.is_dir():
+        raise IsADirectoryError(f"structure path is a folder, not a file: {str(path)!r}")
+    try:
+        with _open_text(path) as handle:
+            models = read_atoms(handle, kind, str(path))
+    except (OSError, EOFError) as exc:
+        raise FileFormatError(f"{path}: cannot read the file ({exc})") from exc
+    return models, str(path)
+
+
 def _categories(resname: np.ndarray, omega: np.ndarray, next_pro: np.ndarray) -> np.ndarray:
     """MolProbity's residue classes, in its order of precedence."""
     cat = np.full(resname.shape, "general", dtype=object)
@@ -261,7 +362,7 @@ def phi_psi(
     source: Any,
     *,
     model: int | None = None,
-    format: Literal["pdb", "cif", "mmcif"] | None = None,  # noqa: A002
+    format: Literal["pdb", "cif", "mmcif"] | None = None,
     altloc: str | None = None,
     max_bond: float = 1.8,
 ) -> pd.DataFrame:
@@ -328,10 +429,10 @@ def phi_psi(
     --------
     >>> from shapeoverlap.rama import phi_psi, example_structure
     >>> t = phi_psi(example_structure())
-    >>> t.loc[1, ["chain", "resseq", "resname", "category"]].tolist()
-    ['A', 2, 'LYS', 'general']
+    >>> t.loc[1, ["chain", "resname", "category"]].tolist()
+    ['A', 'PRO', 'trans-proline']
     >>> round(float(t.loc[1, "phi"]), 2), round(float(t.loc[1, "psi"]), 2)
-    (-124.38, 152.81)
+    (-61.42, 144.88)
     """
     if model is not None and (isinstance(model, bool) or not isinstance(model, (int, np.integer))):
         raise TypeError(f"model must be an int (0-based) or None; got {type(model).__name__}")
@@ -339,18 +440,25 @@ def phi_psi(
         raise ValueError(f"model must be >= 0 (0-based position); got {model}")
     if altloc is not None and (not isinstance(altloc, str) or len(altloc) != 1
                                or not altloc.strip()):
-        raise ValueError(f"altloc must be a single non-blank character such as 'A'; got {altloc!r}")
+        raise ValueError(
+            f"altloc must be a single non-blank character such as 'A'; got {altloc!r}"
+        )
     if isinstance(max_bond, bool) or not isinstance(max_bond, (int, float, np.floating)) \
             or not (max_bond > 0 and math.isfinite(max_bond)):
         raise ValueError(f"max_bond must be a positive number of Å; got {max_bond!r}")
-    structure, name = load_structure(source, format=format)
-    cols, xyz, chain_key = _extract(structure, None if model is None else int(model), altloc, name)
+    sel = None if model is None else int(model)
+    if isinstance(source, (str, os.PathLike)):
+        models, name = _read_file(source, format)
+        cols, xyz, chain_key = _extract_records(models, sel, altloc, name)
+    else:
+        structure, name = load_structure(source, format=format)
+        cols, xyz, chain_key = _extract(structure, sel, altloc, name)
     n = len(chain_key)
     if n == 0:
         raise FileFormatError(
             f"{name}: no amino-acid residues found (only waters, ligands or nucleic acids?)"
         )
-    N, CA, C = xyz[:, 0], xyz[:, 1], xyz[:, 2]  # noqa: N806
+    N, CA, C = xyz[:, 0], xyz[:, 1], xyz[:, 2]
     same = chain_key[1:] == chain_key[:-1]
     with np.errstate(invalid="ignore"):
         gap = np.linalg.norm(N[1:] - C[:-1], axis=1)
@@ -364,7 +472,7 @@ def phi_psi(
         if not keep.all():
             idx = np.flatnonzero(keep)
             cols = {k: [v[i] for i in idx] for k, v in cols.items()}
-            N, CA, C, chain_key = N[idx], CA[idx], C[idx], chain_key[idx]  # noqa: N806
+            N, CA, C, chain_key = N[idx], CA[idx], C[idx], chain_key[idx]
             n = len(idx)
             if n == 0:
                 raise FileFormatError(f"{name}: no amino-acid residues found")
