@@ -1,0 +1,286 @@
+"""Axis-aligned box algebra: per-axis extents, the IoU family, its analytic gradient.
+
+Boxes are ``xyxy``: ``(..., 2 d)`` arrays holding the ``d`` lower corners and then the ``d`` upper
+corners (``d = 2`` for rectangles, ``d = 3`` for cuboids). Every quantity is built from per-axis
+differences of coordinates, so scaling all coordinates by ``s`` scales every length by ``s``
+and every ratio is unchanged: no absolute epsilon appears anywhere. Divisions use a "safe"
+denominator (1 where the true one is 0) and the caller chooses the value at those positions,
+which keeps the forward values and the torch gradients free of accidental NaN.
+
+The elementwise functions take the array namespace ``xp`` (numpy, or an array-API namespace
+such as ``array_api_compat.torch``), so one code path serves numpy and torch autograd.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "FOUR_OVER_PI2",
+    "Terms",
+    "concat",
+    "measure",
+    "measure_grad",
+    "namespace",
+    "pairwise_iou",
+    "stop_gradient",
+    "terms",
+]
+
+FOUR_OVER_PI2 = 4.0 / math.pi**2
+
+
+def namespace(*xs: Any) -> Any:
+    """Array namespace of the operands: numpy for numpy/array-likes, array-API otherwise."""
+    if all(isinstance(x, (np.ndarray, np.generic, list, tuple, int, float)) for x in xs):
+        return np
+    try:
+        import array_api_compat
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        kinds = ", ".join(sorted({type(x).__name__ for x in xs}))
+        raise ImportError(
+            f"boxes of type {kinds} need array-api-compat; "
+            'pip install "shapeoverlap[torch]" (or pass numpy arrays)'
+        ) from exc
+    return array_api_compat.array_namespace(*xs)
+
+
+def concat(xs: list[Any], xp: Any, axis: int = -1) -> Any:
+    """``concat`` of the array API (``concatenate`` in numpy < 2)."""
+    fn = getattr(xp, "concat", None) or xp.concatenate
+    return fn(xs, axis=axis)
+
+
+def _atan2(y: Any, x: Any, xp: Any) -> Any:
+    fn = getattr(xp, "atan2", None) or xp.arctan2
+    return fn(y, x)
+
+
+def stop_gradient(x: Any) -> Any:
+    """Treat ``x`` as a constant for automatic differentiation (no-op for numpy)."""
+    detach = getattr(x, "detach", None)
+    return detach() if callable(detach) else x
+
+
+def _prod(cols: list[Any]) -> Any:
+    out = cols[0]
+    for c in cols[1:]:
+        out = out * c
+    return out
+
+
+class Terms:
+    """Per-pair quantities of two xyxy boxes (batch shapes broadcast).
+
+    Attributes hold the per-axis columns (lists of arrays, one per axis) and the products.
+    """
+
+    def __init__(self, a: Any, b: Any, xp: Any, geometry: bool = True) -> None:
+        d = a.shape[-1] // 2
+        self.d = d
+        self.lo_a = [a[..., k] for k in range(d)]
+        self.hi_a = [a[..., d + k] for k in range(d)]
+        self.lo_b = [b[..., k] for k in range(d)]
+        self.hi_b = [b[..., d + k] for k in range(d)]
+        self.w_a = [h - lo for lo, h in zip(self.lo_a, self.hi_a, strict=True)]
+        self.w_b = [h - lo for lo, h in zip(self.lo_b, self.hi_b, strict=True)]
+        self.ov_raw = [
+            xp.minimum(ha, hb) - xp.maximum(la, lb)
+            for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
+        ]
+        self.ov = [xp.where(o > 0, o, xp.zeros_like(o)) for o in self.ov_raw]
+        self.inter = _prod(self.ov)
+        self.vol_a = _prod(self.w_a)
+        self.vol_b = _prod(self.w_b)
+        self.union = self.vol_a + self.vol_b - self.inter
+        self.ok = self.union > 0
+        self.union_safe = xp.where(self.ok, self.union, xp.ones_like(self.union))
+        self.iou = self.inter / self.union_safe
+        if not geometry:
+            return
+        self.hull_k = [
+            xp.maximum(ha, hb) - xp.minimum(la, lb)
+            for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
+        ]
+        self.hull = _prod(self.hull_k)
+        self.dc = [
+            ((la + ha) - (lb + hb)) / 2
+            for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
+        ]
+        self.rho2 = sum(c * c for c in self.dc[1:]) + self.dc[0] * self.dc[0]
+        self.diag2 = sum(h * h for h in self.hull_k[1:]) + self.hull_k[0] * self.hull_k[0]
+        # Where the union is non-empty the hull and its diagonal are positive too.
+        self.hull_safe = xp.where(self.hull > 0, self.hull, xp.ones_like(self.hull))
+        self.diag2_safe = xp.where(self.diag2 > 0, self.diag2, xp.ones_like(self.diag2))
+
+
+def terms(a: Any, b: Any, xp: Any, geometry: bool = True) -> Terms:
+    """Compute :class:`Terms` for xyxy boxes ``a`` and ``b``."""
+    return Terms(a, b, xp, geometry)
+
+
+def _aspect(t: Terms, xp: Any) -> tuple[Any, Any, Any]:
+    """CIoU's aspect term: ``v`` and the two angles ``atan2(w, h)`` (0 for a point box)."""
+    th_a = _atan2(t.w_a[0], t.w_a[1], xp)
+    th_b = _atan2(t.w_b[0], t.w_b[1], xp)
+    diff = th_b - th_a
+    return FOUR_OVER_PI2 * diff * diff, th_a, th_b
+
+
+def ciou_alpha(t: Terms, v: Any, xp: Any) -> Any:
+    """CIoU's trade-off ``α = v / (1 − IoU + v)``; its continuous limit 0 where ``v = 0``."""
+    den = (1 - t.iou) + v
+    ok = den > 0
+    return xp.where(ok, v / xp.where(ok, den, xp.ones_like(den)), xp.zeros_like(den))
+
+
+def measure(kind: str, t: Terms, xp: Any, *, constant_alpha: bool = False) -> Any:
+    """Compute the score ``kind`` (iou, giou, diou, ciou) where the union is non-empty.
+
+    Positions with an empty union hold arbitrary finite values; the caller replaces them.
+    """
+    if kind == "iou":
+        return t.iou
+    if kind == "giou":
+        return t.iou - (t.hull - t.union) / t.hull_safe
+    out = t.iou - t.rho2 / t.diag2_safe
+    if kind == "diou":
+        return out
+    v, _, _ = _aspect(t, xp)
+    alpha = ciou_alpha(t, v, xp)
+    if constant_alpha:
+        alpha = stop_gradient(alpha)
+    return out - alpha * v
+
+
+def _others(cols: list[np.ndarray]) -> list[Any]:
+    """``prod(cols[j] for j != k)`` for every ``k``."""
+    if len(cols) == 2:
+        return [cols[1], cols[0]]
+    return [_prod([c for j, c in enumerate(cols) if j != k]) for k in range(len(cols))]
+
+
+def _pick(cond_lt: np.ndarray, eq: np.ndarray) -> np.ndarray:
+    """Subgradient share of one operand of min/max: 1 if it wins, 0.5 on a tie, else 0."""
+    return np.where(cond_lt, 1.0, np.where(eq, 0.5, 0.0))
+
+
+def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
+    """Analytic gradient of the score ``kind`` with respect to both xyxy boxes (numpy).
+
+    CIoU's α is held constant (as in Zheng et al. 2020). At ties of ``min``/``max`` the
+    subgradient is shared equally. Positions with an empty union get a zero gradient.
+
+    Returns
+    -------
+    grad_a, grad_b : numpy.ndarray
+        Arrays of the broadcast batch shape plus ``(2 d,)``.
+    """
+    d = t.d
+    inter, union = t.inter, t.union_safe
+    ok = t.ok
+    g_inter = (union + inter) / union**2
+    g_va = -inter / union**2
+    g_vb = g_va.copy()
+    g_hull = np.zeros_like(g_inter)
+    g_rho2 = np.zeros_like(g_inter)
+    g_diag2 = np.zeros_like(g_inter)
+    g_tha = g_thb = None
+    if kind == "giou":
+        g_inter = g_inter - 1 / t.hull_safe
+        g_va = g_va + 1 / t.hull_safe
+        g_vb = g_vb + 1 / t.hull_safe
+        g_hull = -t.union / t.hull_safe**2
+    elif kind in ("diou", "ciou"):
+        g_rho2 = -1 / t.diag2_safe
+        g_diag2 = t.rho2 / t.diag2_safe**2
+        if kind == "ciou":
+            v, _, _ = _aspect(t, np)
+            alpha = ciou_alpha(t, v, np)
+            th_a = np.arctan2(t.w_a[0], t.w_a[1])
+            th_b = np.arctan2(t.w_b[0], t.w_b[1])
+            dv = 2 * FOUR_OVER_PI2 * (th_b - th_a)
+            g_tha = alpha * dv  # d(-alpha v)/d th_a = -alpha * (-dv)
+            g_thb = -alpha * dv
+
+    ov_others = _others(t.ov)
+    wa_others = _others(t.w_a)
+    wb_others = _others(t.w_b)
+    hull_others = _others(t.hull_k)
+    ga = [np.zeros_like(g_inter) for _ in range(2 * d)]
+    gb = [np.zeros_like(g_inter) for _ in range(2 * d)]
+    for k in range(d):
+        la, ha, lb, hb = t.lo_a[k], t.hi_a[k], t.lo_b[k], t.hi_b[k]
+        pos = t.ov_raw[k] > 0
+        g_ov = np.where(pos, g_inter * ov_others[k], 0.0)
+        s_ha = _pick(ha < hb, ha == hb)
+        s_la = _pick(la > lb, la == lb)
+        t_ha = _pick(ha > hb, ha == hb)
+        t_la = _pick(la < lb, la == lb)
+        g_h = g_hull * hull_others[k] + g_diag2 * 2 * t.hull_k[k]
+        g_dc = g_rho2 * 2 * t.dc[k]
+        g_wa = g_va * wa_others[k]
+        g_wb = g_vb * wb_others[k]
+        if g_tha is not None and k < 2:
+            wa0, wa1 = t.w_a
+            wb0, wb1 = t.w_b
+            ra = wa0**2 + wa1**2
+            rb = wb0**2 + wb1**2
+            ra = np.where(ra > 0, ra, 1.0)
+            rb = np.where(rb > 0, rb, 1.0)
+            # d atan2(w, h)/dw = h / (w² + h²); d/dh = -w / (w² + h²)
+            if k == 0:
+                g_wa = g_wa + g_tha * wa1 / ra
+                g_wb = g_wb + g_thb * wb1 / rb
+            else:
+                g_wa = g_wa - g_tha * wa0 / ra
+                g_wb = g_wb - g_thb * wb0 / rb
+        ga[d + k] = g_wa + g_ov * s_ha + g_h * t_ha + g_dc / 2
+        ga[k] = -g_wa - g_ov * s_la - g_h * t_la + g_dc / 2
+        gb[d + k] = g_wb + g_ov * (1 - s_ha) + g_h * (1 - t_ha) - g_dc / 2
+        gb[k] = -g_wb - g_ov * (1 - s_la) - g_h * (1 - t_la) - g_dc / 2
+    grad_a = np.where(ok[..., None], np.stack(ga, axis=-1), 0.0)
+    grad_b = np.where(ok[..., None], np.stack(gb, axis=-1), 0.0)
+    return grad_a, grad_b
+
+
+def pairwise_iou(a: np.ndarray, b: np.ndarray, block: int = 1 << 15) -> np.ndarray:
+    """All-pairs IoU ``(N, M)`` of xyxy boxes; NaN where both boxes have zero measure.
+
+    Per-axis kernel: one ``(rows, M)`` block at a time (small enough to stay in cache), each
+    step an in-place ufunc with ``out=``. ``a`` and ``b`` share one floating dtype.
+    """
+    n, m = a.shape[0], b.shape[0]
+    d = a.shape[1] // 2
+    dtype = a.dtype
+    out = np.empty((n, m), dtype=dtype)
+    if n == 0 or m == 0:
+        return out
+    area_a = _prod([a[:, d + k] - a[:, k] for k in range(d)])
+    area_b = _prod([b[:, d + k] - b[:, k] for k in range(d)])
+    lo_b = [np.ascontiguousarray(b[:, k]) for k in range(d)]
+    hi_b = [np.ascontiguousarray(b[:, d + k]) for k in range(d)]
+    rows = max(1, block // m)
+    buf_i = np.empty((rows, m), dtype=dtype)
+    buf_t = np.empty((rows, m), dtype=dtype)
+    buf_u = np.empty((rows, m), dtype=dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i0 in range(0, n, rows):
+            i1 = min(n, i0 + rows)
+            r = i1 - i0
+            inter, tmp, uni = buf_i[:r], buf_t[:r], buf_u[:r]
+            for k in range(d):
+                target = inter if k == 0 else uni
+                np.minimum(a[i0:i1, d + k, None], hi_b[k], out=target)
+                np.maximum(a[i0:i1, k, None], lo_b[k], out=tmp)
+                np.subtract(target, tmp, out=target)
+                np.maximum(target, 0, out=target)
+                if k:
+                    np.multiply(inter, target, out=inter)
+            np.add(area_a[i0:i1, None], area_b, out=uni)
+            np.subtract(uni, inter, out=uni)
+            np.divide(inter, uni, out=out[i0:i1])
+    return out

@@ -1,0 +1,1568 @@
+r"""Boxes: the special case of rectangles (and cuboids, and rotated rectangles).
+
+Axis-aligned boxes are arrays of shape ``(..., 4)`` — ``(x1, y1, x2, y2)`` by default, or
+``xywh`` / ``cxcywh`` through ``fmt=`` — and 3-D boxes ``(..., 6)`` = ``(x1, y1, z1, x2, y2,
+z2)`` (``xywh`` reads ``(x, y, z, w, h, d)``, ``cxcywh`` ``(cx, cy, cz, w, h, d)``). Rotated
+boxes are ``(..., 5)`` = ``(cx, cy, w, h, angle)`` with corners ``centre + R(angle) (±w/2, ±h/2)``,
+``R`` the counter-clockwise rotation (y axis up), angles in radians (``degrees=True`` for degrees).
+
+Policy for degenerate input (the same everywhere in this module):
+
+* a box of zero width, height or depth is a valid box of measure 0;
+* where both boxes have measure 0 the union is empty and every score is ``empty`` (default NaN;
+  ``"raise"`` raises :class:`~shapeoverlap.EmptyUnionError`);
+* CIoU of two boxes with equal aspect ratio and IoU 1 takes the continuous limit α = 0 of
+  ``α = v / (1 − IoU + v)``; a zero-size box has aspect angle ``atan2(0, 0) = 0``;
+* inverted boxes (``x2 < x1``, or a negative size) raise ``ValueError`` unless ``clip=True``,
+  which clips them to empty boxes (``x2 = x1``);
+* NaN or infinite coordinates raise ``ValueError``.
+
+No absolute epsilon is used: every quantity is a ratio of lengths, areas or volumes built from
+coordinate differences, so scaling all boxes by any factor leaves every score unchanged up to
+rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from ._kernels import boxes as _kb
+from ._kernels import rotated as _kr
+from ._validate import check_choice, check_empty, raise_if_empty
+from .stats import OverlapStats
+
+__all__ = [
+    "assign",
+    "ciou",
+    "convert",
+    "convert_angle",
+    "decode",
+    "dice",
+    "diou",
+    "encode",
+    "giou",
+    "iou",
+    "iou_aware_score",
+    "loss",
+    "loss_grad",
+    "nms",
+    "overlap",
+    "pairwise_ciou",
+    "pairwise_diou",
+    "pairwise_giou",
+    "pairwise_iou",
+    "pairwise_rotated_iou",
+    "rotated_iou",
+    "rotated_nms",
+]
+
+Fmt = Literal["xyxy", "xywh", "cxcywh"]
+Kind = Literal["iou", "giou", "diou", "ciou"]
+Reduction = Literal["mean", "sum", "none"]
+FMTS = ("xyxy", "xywh", "cxcywh")
+KINDS = ("iou", "giou", "diou", "ciou")
+REDUCTIONS = ("mean", "sum", "none")
+ANGLE_CONVENTIONS = ("rad", "deg", "opencv", "le90", "le135")
+
+
+# --------------------------------------------------------------------------------------------
+# validation helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _is_numpy(xp: Any) -> bool:
+    return xp is np
+
+
+def _to_numpy(x: Any) -> np.ndarray:
+    """Return a numpy copy of any array (for error messages and index bookkeeping)."""
+    if hasattr(x, "detach"):
+        x = x.detach()
+    if hasattr(x, "cpu"):
+        x = x.cpu()
+    return np.asarray(x)
+
+
+def _as_float(x: Any, name: str, xp: Any) -> Any:
+    if _is_numpy(xp):
+        arr = np.asarray(x)
+        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+            raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+        if np.issubdtype(arr.dtype, np.complexfloating):
+            raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+        if not np.issubdtype(arr.dtype, np.floating):
+            arr = arr.astype(np.float64)
+        return arr
+    if not xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(f"{name} must be a floating tensor; got dtype {x.dtype}")
+    return x
+
+
+def _first_bad(mask: Any) -> tuple[int, tuple[int, ...]]:
+    m = _to_numpy(mask)
+    idx = np.argwhere(m)
+    return int(idx.shape[0]), tuple(int(i) for i in idx[0])
+
+
+def _check_finite(x: Any, name: str, xp: Any) -> None:
+    bad = ~xp.isfinite(x)
+    if x.ndim and bool(xp.any(bad)):
+        rows = xp.any(bad, axis=-1)
+        n, where = _first_bad(rows)
+        vals = _to_numpy(x)[where].tolist()
+        raise ValueError(
+            f"{name} has NaN or infinite coordinates in {n} box(es), first {name}{list(where)} "
+            f"= {vals}; remove or fill those boxes"
+        )
+
+
+def _check_last(x: Any, name: str, allowed: Sequence[int], what: str) -> None:
+    if x.ndim == 0 or x.shape[-1] not in allowed:
+        opts = " or ".join(f"(..., {k})" for k in allowed)
+        raise ValueError(f"{name} must be {what} of shape {opts}; got shape {tuple(x.shape)}")
+
+
+def _to_xyxy(x: Any, fmt: str, xp: Any) -> Any:
+    d = x.shape[-1] // 2
+    first, second = x[..., :d], x[..., d:]
+    if fmt == "xyxy":
+        return x
+    if fmt == "xywh":
+        return _kb.concat([first, first + second], xp)
+    return _kb.concat([first - second / 2, first + second / 2], xp)
+
+
+def _from_xyxy(x: Any, fmt: str, xp: Any) -> Any:
+    d = x.shape[-1] // 2
+    lo, hi = x[..., :d], x[..., d:]
+    if fmt == "xyxy":
+        return x
+    if fmt == "xywh":
+        return _kb.concat([lo, hi - lo], xp)
+    return _kb.concat([(lo + hi) / 2, hi - lo], xp)
+
+
+def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool) -> Any:
+    """Validate one operand and return it as xyxy floating boxes."""
+    x = _as_float(x, name, xp)
+    _check_last(x, name, (4, 6), "boxes")
+    _check_finite(x, name, xp)
+    xyxy = _to_xyxy(x, fmt, xp)
+    d = x.shape[-1] // 2
+    lo, hi = xyxy[..., :d], xyxy[..., d:]
+    inverted = hi < lo
+    if bool(xp.any(inverted)):
+        if clip:
+            return _kb.concat([lo, xp.where(inverted, lo, hi)], xp)
+        n, where = _first_bad(xp.any(inverted, axis=-1))
+        vals = _to_numpy(x)[where].tolist()
+        what = "inverted corners (x2 < x1)" if fmt == "xyxy" else "negative sizes"
+        raise ValueError(
+            f"{name} has {what} in {n} box(es), first {name}{list(where)} = {vals} "
+            f"({fmt}); pass clip=True to treat such boxes as empty"
+        )
+    return xyxy
+
+
+def _pair(
+    a: Any, b: Any, fmt: str, clip: bool, names: tuple[str, str] = ("a", "b")
+) -> tuple[Any, Any, Any]:
+    """Validate two operands: same box dimension, broadcastable batch shapes, one dtype."""
+    check_choice("fmt", fmt, FMTS)
+    xp = _kb.namespace(a, b)
+    a = _prepare(a, names[0], xp, fmt, clip)
+    b = _prepare(b, names[1], xp, fmt, clip)
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(
+            f"{names[0]} holds {a.shape[-1] // 2}-D boxes (shape {tuple(a.shape)}) but {names[1]} "
+            f"holds {b.shape[-1] // 2}-D boxes (shape {tuple(b.shape)}); use one dimension"
+        )
+    try:
+        np.broadcast_shapes(tuple(a.shape[:-1]), tuple(b.shape[:-1]))
+    except ValueError:
+        raise ValueError(
+            f"{names[0]} has batch shape {tuple(a.shape[:-1])} and {names[1]} has batch shape "
+            f"{tuple(b.shape[:-1])}, which do not broadcast; align them or use pairwise_*()"
+        ) from None
+    if _is_numpy(xp):
+        dt = np.result_type(a.dtype, b.dtype)
+        a, b = a.astype(dt, copy=False), b.astype(dt, copy=False)
+    return a, b, xp
+
+
+def _fill(value: Any, ok: Any, empty: Any, xp: Any) -> Any:
+    """``value`` where the union is non-empty, ``empty`` elsewhere (or raise)."""
+    if empty == "raise":
+        n = int(_to_numpy(~ok).sum())
+        raise_if_empty(n)
+        return value
+    fill = xp.full_like(value, float(empty))
+    return xp.where(ok, value, fill)
+
+
+def _finish(x: Any) -> Any:
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        return float(x)
+    if isinstance(x, np.generic):
+        return float(x)
+    return x
+
+
+def _score(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
+    empty = check_empty(empty)
+    a, b, xp = _pair(a, b, fmt, clip)
+    if kind == "ciou" and a.shape[-1] != 4:
+        raise ValueError(
+            f"ciou is defined for 2-D boxes (shape (..., 4)); got shape {tuple(a.shape)}; "
+            "use diou for 3-D boxes"
+        )
+    t = _kb.terms(a, b, xp, geometry=kind != "iou")
+    return _finish(_fill(_kb.measure(kind, t, xp), t.ok, empty, xp))
+
+
+# --------------------------------------------------------------------------------------------
+# formats and elementwise scores
+# --------------------------------------------------------------------------------------------
+
+
+def convert(b: Any, src: Fmt, dst: Fmt) -> Any:
+    """Convert boxes between the ``xyxy``, ``xywh`` and ``cxcywh`` formats.
+
+    Parameters
+    ----------
+    b : array_like
+        Boxes of shape ``(..., 4)`` (or ``(..., 6)`` for 3-D boxes); numpy or an array-API
+        array (torch tensors keep their type and gradient).
+    src, dst : {"xyxy", "xywh", "cxcywh"}
+        Formats of the input and of the output: corners, corner and size, centre and size.
+
+    Returns
+    -------
+    numpy.ndarray or array
+        Boxes in ``dst`` format, same shape.
+
+    Raises
+    ------
+    ValueError
+        If a format is unknown, the last dimension is not 4 or 6, or a coordinate is not
+        finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.convert([0.0, 0.0, 4.0, 2.0], "xyxy", "cxcywh")
+    array([2., 1., 4., 2.])
+    """
+    check_choice("src", src, FMTS)
+    check_choice("dst", dst, FMTS)
+    xp = _kb.namespace(b)
+    x = _as_float(b, "b", xp)
+    _check_last(x, "b", (4, 6), "boxes")
+    _check_finite(x, "b", xp)
+    if src == dst:
+        return x
+    return _from_xyxy(_to_xyxy(x, src, xp), dst, xp)
+
+
+_ELEMENTWISE_DOC = """
+
+    Parameters
+    ----------
+    a, b : array_like
+        Boxes of shape ``(..., 4)`` or ``(..., 6)`` (3-D) with broadcastable batch shapes; numpy
+        arrays or array-API arrays (torch tensors, differentiable).
+    fmt : {{"xyxy", "xywh", "cxcywh"}}, default "xyxy"
+        Box format of both operands.
+    empty : float or "raise", default nan
+        Value where both boxes have zero measure (empty union).
+    clip : bool, default False
+        Clip inverted boxes (``x2 < x1``) to empty boxes instead of raising.
+
+    Returns
+    -------
+    float or array
+        One score per broadcast pair; a Python float for a single pair.
+
+    Raises
+    ------
+    ValueError
+        Wrong last dimension, non-finite coordinates, inverted boxes, batch shapes that do not
+        broadcast, an unknown ``fmt``{extra}.
+    EmptyUnionError
+        With ``empty="raise"`` where both boxes are empty.
+"""
+
+
+def overlap(a: Any, b: Any, fmt: Fmt = "xyxy", *, clip: bool = False) -> OverlapStats:
+    """Measured quantities of two (batches of) boxes, as for every other shape.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Boxes ``(..., 4)`` or ``(..., 6)`` with broadcastable batch shapes.
+    fmt : {"xyxy", "xywh", "cxcywh"}, default "xyxy"
+        Box format.
+    clip : bool, default False
+        Clip inverted boxes to empty ones instead of raising.
+
+    Returns
+    -------
+    OverlapStats
+        ``intersection``, ``union``, ``size_a``, ``size_b``, ``hull`` (the enclosing box),
+        ``center_distance`` and ``hull_diameter`` (the enclosing box's diagonal).
+
+    Raises
+    ------
+    ValueError
+        As in :func:`iou`.
+
+    See Also
+    --------
+    shapeoverlap.overlap : The same statistics for the other kinds of shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> s = so.boxes.overlap([0, 0, 2, 2], [1, 1, 3, 3])
+    >>> s.intersection, s.union, s.hull, s.giou()
+    (1.0, 7.0, 9.0, -0.07936507936507936)
+    """
+    a, b, xp = _pair(a, b, fmt, clip)
+    t = _kb.terms(a, b, xp)
+    out = [t.inter, t.union, t.vol_a, t.vol_b, t.hull, xp.sqrt(t.rho2), xp.sqrt(t.diag2)]
+    return OverlapStats(*(_finish(v) for v in out))
+
+
+def iou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
+    r"""Intersection over union of boxes, elementwise with broadcasting.
+
+    {doc}
+
+    See Also
+    --------
+    pairwise_iou : All pairs of two sets of boxes.
+    rotated_iou : Rotated boxes.
+
+    Notes
+    -----
+    .. math:: \mathrm{{IoU}} = \frac{{|A \cap B|}}{{|A| + |B| - |A \cap B|}}
+
+    with :math:`|A \cap B| = \prod_k \max(0, \min(x^A_{{2k}}, x^B_{{2k}}) -
+    \max(x^A_{{1k}}, x^B_{{1k}}))`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.iou([0, 0, 2, 2], [1, 1, 3, 3])
+    0.14285714285714285
+    >>> so.boxes.iou([[0, 0, 2, 2], [0, 0, 1, 1]], [0, 0, 2, 1])
+    array([0.5, 0.5])
+    """
+    return _score("iou", a, b, fmt, empty, clip)
+
+
+def dice(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
+    """Dice coefficient of boxes ``2 |A ∩ B| / (|A| + |B|)``, elementwise.
+
+    {doc}
+
+    See Also
+    --------
+    iou : Related by ``dice = 2 iou / (1 + iou)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.dice([0, 0, 2, 2], [1, 1, 3, 3])
+    0.25
+    """
+    empty = check_empty(empty)
+    a, b, xp = _pair(a, b, fmt, clip)
+    t = _kb.terms(a, b, xp, geometry=False)
+    den = t.vol_a + t.vol_b
+    safe = xp.where(t.ok, den, xp.ones_like(den))
+    return _finish(_fill(2 * t.inter / safe, t.ok, empty, xp))
+
+
+def giou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
+    r"""Generalised IoU (Rezatofighi et al. 2019) of boxes, elementwise, in ``[-1, 1]``.
+
+    {doc}
+
+    See Also
+    --------
+    diou, ciou : Penalise the centre distance (and the aspect ratio).
+
+    Notes
+    -----
+    .. math:: \mathrm{{GIoU}} = \mathrm{{IoU}} - \frac{{|C| - |A \cup B|}}{{|C|}}
+
+    with :math:`C` the smallest box enclosing both.
+
+    References
+    ----------
+    .. [1] H. Rezatofighi et al., "Generalized Intersection over Union", CVPR 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.giou([0, 0, 1, 1], [2, 0, 3, 1])
+    -0.3333333333333333
+    """
+    return _score("giou", a, b, fmt, empty, clip)
+
+
+def diou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
+    r"""Distance IoU (Zheng et al. 2020) of boxes, elementwise, in ``[-1, 1]``.
+
+    {doc}
+
+    See Also
+    --------
+    giou, ciou
+
+    Notes
+    -----
+    .. math:: \mathrm{{DIoU}} = \mathrm{{IoU}} - \frac{{\rho^2(c_A, c_B)}}{{d_C^2}}
+
+    with :math:`\rho` the distance of the centres and :math:`d_C` the diagonal of the enclosing
+    box.
+
+    References
+    ----------
+    .. [1] Z. Zheng et al., "Distance-IoU Loss", AAAI 2020.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.diou([0, 0, 1, 1], [2, 0, 3, 1])
+    -0.4
+    """
+    return _score("diou", a, b, fmt, empty, clip)
+
+
+def ciou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
+    r"""Complete IoU (Zheng et al. 2020) of 2-D boxes, elementwise.
+
+    {doc}
+
+    See Also
+    --------
+    diou : CIoU without the aspect-ratio term.
+    loss : ``1 - ciou`` with α held constant for gradients.
+
+    Notes
+    -----
+    .. math::
+
+        \mathrm{{CIoU}} = \mathrm{{DIoU}} - \alpha v, \quad
+        v = \frac{{4}}{{\pi^2}} \left(\arctan\frac{{w_B}}{{h_B}} -
+        \arctan\frac{{w_A}}{{h_A}}\right)^2, \quad
+        \alpha = \frac{{v}}{{1 - \mathrm{{IoU}} + v}}
+
+    The arctangents are ``atan2(w, h)`` (a box of zero height has angle π/2, a point box 0)
+    and α takes its continuous limit 0 where ``v = 0`` and ``IoU = 1``.
+
+    References
+    ----------
+    .. [1] Z. Zheng et al., "Distance-IoU Loss", AAAI 2020.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> round(so.boxes.ciou([0, 0, 2, 1], [0, 0, 1, 2]), 6)
+    0.237082
+    >>> so.boxes.ciou([0, 0, 2, 1], [0, 0, 2, 1])
+    1.0
+    """
+    return _score("ciou", a, b, fmt, empty, clip)
+
+
+_RAISES_CIOU = "; 3-D boxes for ciou"
+for _f, _extra in ((iou, ""), (dice, ""), (giou, ""), (diou, ""), (ciou, _RAISES_CIOU)):
+    _f.__doc__ = (_f.__doc__ or "").format(doc=_ELEMENTWISE_DOC.format(extra=_extra).strip())
+del _f, _extra
+
+
+# --------------------------------------------------------------------------------------------
+# pairwise
+# --------------------------------------------------------------------------------------------
+
+
+def _pairwise_inputs(a: Any, b: Any, fmt: str, clip: bool) -> tuple[Any, Any, Any]:
+    check_choice("fmt", fmt, FMTS)
+    xp = _kb.namespace(a, b)
+    for name, x in (("a", a), ("b", b)):
+        shape = tuple(np.shape(x)) if _is_numpy(xp) else tuple(x.shape)
+        if len(shape) != 2:
+            raise ValueError(
+                f"{name} must be a 2-D array of boxes, shape (N, 4) or (N, 6); got shape {shape}"
+            )
+    a2, b2, xp = _pair(a, b, fmt, clip)
+    return a2, b2, xp
+
+
+def _pairwise(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
+    empty = check_empty(empty)
+    a, b, xp = _pairwise_inputs(a, b, fmt, clip)
+    if kind == "iou" and _is_numpy(xp):
+        out = _kb.pairwise_iou(a, b)
+        d = a.shape[1] // 2
+        za = np.prod(a[:, d:] - a[:, :d], axis=1) == 0
+        zb = np.prod(b[:, d:] - b[:, :d], axis=1) == 0
+        if za.any() and zb.any():
+            if empty == "raise":
+                raise_if_empty(int(za.sum()) * int(zb.sum()))
+            out[np.ix_(za, zb)] = empty
+        return out
+    return _score(kind, a[:, None, :], b[None, :, :], "xyxy", empty, False)
+
+
+_PAIRWISE_DOC = """
+
+    Parameters
+    ----------
+    a : array_like
+        ``N`` boxes, shape ``(N, 4)`` or ``(N, 6)``.
+    b : array_like
+        ``M`` boxes of the same dimension.
+    fmt : {{"xyxy", "xywh", "cxcywh"}}, default "xyxy"
+        Box format of both operands.
+    empty : float or "raise", default nan
+        Value for pairs of two zero-measure boxes.
+    clip : bool, default False
+        Clip inverted boxes to empty boxes instead of raising.
+
+    Returns
+    -------
+    numpy.ndarray or array
+        Shape ``(N, M)``: entry ``[i, j]`` compares ``a[i]`` and ``b[j]``.
+
+    Raises
+    ------
+    ValueError
+        If an operand is not 2-D, or for any reason listed in :func:`{name}`.
+
+    See Also
+    --------
+    {name} : The elementwise score.
+"""
+
+
+def pairwise_iou(
+    a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False
+) -> Any:
+    """IoU of every box of ``a`` with every box of ``b``.
+
+    {doc}
+
+    Notes
+    -----
+    numpy input runs a per-axis kernel in row blocks with in-place operations (fast and light
+    on memory); the result has the operands' floating dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.pairwise_iou([[0, 0, 2, 2], [1, 1, 3, 3]], [[0, 0, 2, 2]])
+    array([[1.        ],
+           [0.14285714]])
+    """
+    return _pairwise("iou", a, b, fmt, empty, clip)
+
+
+def pairwise_giou(
+    a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False
+) -> Any:
+    """GIoU of every box of ``a`` with every box of ``b``.
+
+    {doc}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.pairwise_giou([[0, 0, 1, 1]], [[0, 0, 1, 1], [2, 0, 3, 1]]).round(4)
+    array([[ 1.    , -0.3333]])
+    """
+    return _pairwise("giou", a, b, fmt, empty, clip)
+
+
+def pairwise_diou(
+    a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False
+) -> Any:
+    """DIoU of every box of ``a`` with every box of ``b``.
+
+    {doc}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.pairwise_diou([[0, 0, 1, 1]], [[0, 0, 1, 1], [2, 0, 3, 1]]).round(4)
+    array([[ 1. , -0.4]])
+    """
+    return _pairwise("diou", a, b, fmt, empty, clip)
+
+
+def pairwise_ciou(
+    a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False
+) -> Any:
+    """CIoU of every 2-D box of ``a`` with every 2-D box of ``b``.
+
+    {doc}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.pairwise_ciou([[0, 0, 2, 1]], [[0, 0, 2, 1], [0, 0, 1, 2]]).round(4)
+    array([[1.    , 0.2371]])
+    """
+    return _pairwise("ciou", a, b, fmt, empty, clip)
+
+
+for _f, _n in (
+    (pairwise_iou, "iou"), (pairwise_giou, "giou"), (pairwise_diou, "diou"),
+    (pairwise_ciou, "ciou"),
+):
+    _f.__doc__ = (_f.__doc__ or "").format(doc=_PAIRWISE_DOC.format(name=_n).strip())
+del _f, _n
+
+
+# --------------------------------------------------------------------------------------------
+# losses and gradients
+# --------------------------------------------------------------------------------------------
+
+
+def _check_gamma(gamma: Any) -> float | None:
+    if gamma is None:
+        return None
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.integer, np.floating)):
+        raise TypeError(f"gamma must be None or a number >= 0; got {type(gamma).__name__}")
+    if not math.isfinite(float(gamma)) or gamma < 0:
+        raise ValueError(f"gamma must be None or a finite number >= 0; got {gamma!r}")
+    return float(gamma)
+
+
+def _loss_setup(kind: str, reduction: str, gamma: Any, empty: Any) -> tuple[float | None, Any]:
+    check_choice("kind", kind, KINDS)
+    check_choice("reduction", reduction, REDUCTIONS)
+    return _check_gamma(gamma), check_empty(empty)
+
+
+def loss(
+    pred: Any,
+    target: Any,
+    kind: Kind = "ciou",
+    reduction: Reduction = "mean",
+    gamma: float | None = None,
+    *,
+    fmt: Fmt = "xyxy",
+    empty: Any = np.nan,
+    clip: bool = False,
+) -> Any:
+    r"""IoU-family regression loss ``1 − measure`` of predicted against target boxes.
+
+    Works on numpy arrays and on any array-API array; on torch tensors it is differentiable
+    with autograd (the same code path computes both).
+
+    Parameters
+    ----------
+    pred, target : array_like
+        Boxes ``(..., 4)`` (``(..., 6)`` for every kind but ``"ciou"``) with broadcastable batch
+        shapes.
+    kind : {"iou", "giou", "diou", "ciou"}, default "ciou"
+        ``1 − IoU``, ``1 − GIoU``, ``1 − DIoU`` or ``1 − CIoU``.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        Mean or sum over all pairs, or one loss per pair.
+    gamma : float, optional
+        Focal-IoU weighting: each loss is multiplied by ``(1 − IoU)**gamma``.
+    fmt : {"xyxy", "xywh", "cxcywh"}, default "xyxy"
+        Box format of both operands.
+    empty : float or "raise", default nan
+        Measure assumed where both boxes are empty (the loss there is ``1 − empty``).
+    clip : bool, default False
+        Clip inverted boxes to empty boxes instead of raising.
+
+    Returns
+    -------
+    float or array
+        The reduced loss (Python float for numpy), or per-pair losses for ``"none"``.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``kind``/``reduction``/``fmt``, a negative ``gamma``, or invalid boxes.
+
+    See Also
+    --------
+    loss_grad : The analytic gradient (numpy).
+
+    Notes
+    -----
+    CIoU's trade-off :math:`\alpha` and the focal weight are constants for gradients, as in
+    Zheng et al. (2020).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.loss([[0, 0, 2, 2]], [[1, 1, 3, 3]], kind="iou")
+    0.8571428571428572
+    >>> round(so.boxes.loss([[0, 0, 2, 2]], [[1, 1, 3, 3]], kind="giou", gamma=1.0), 6)
+    0.92517
+    """
+    gamma_f, empty = _loss_setup(kind, reduction, gamma, empty)
+    p, t_, xp = _pair(pred, target, fmt, clip, ("pred", "target"))
+    if kind == "ciou" and p.shape[-1] != 4:
+        raise ValueError(
+            f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
+        )
+    t = _kb.terms(p, t_, xp, geometry=kind != "iou")
+    per = 1 - _kb.measure(kind, t, xp, constant_alpha=True)
+    if gamma_f is not None:
+        per = _kb.stop_gradient((1 - t.iou) ** gamma_f) * per
+    if empty == "raise":
+        per = _fill(per, t.ok, "raise", xp)
+    else:
+        per = _fill(per, t.ok, 1 - float(empty), xp)
+    return _reduce(per, reduction, xp)
+
+
+def _reduce(per: Any, reduction: str, xp: Any) -> Any:
+    if reduction == "none":
+        return _finish(per)
+    if reduction == "sum":
+        return _finish(xp.sum(per))
+    n = math.prod(per.shape)
+    if n == 0:
+        return _finish(xp.sum(per) * math.nan)
+    return _finish(xp.sum(per) / n)
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum a broadcast gradient back to an operand's shape."""
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def _grad_to_fmt(g: np.ndarray, fmt: str) -> np.ndarray:
+    """Chain rule from gradients on xyxy coordinates to gradients on ``fmt`` coordinates."""
+    d = g.shape[-1] // 2
+    g_lo, g_hi = g[..., :d], g[..., d:]
+    if fmt == "xyxy":
+        return g
+    if fmt == "xywh":
+        return np.concatenate([g_lo + g_hi, g_hi], axis=-1)
+    return np.concatenate([g_lo + g_hi, (g_hi - g_lo) / 2], axis=-1)
+
+
+def loss_grad(
+    pred: Any,
+    target: Any,
+    kind: Kind = "ciou",
+    reduction: Reduction = "mean",
+    gamma: float | None = None,
+    fmt: Fmt = "xyxy",
+    *,
+    empty: Any = np.nan,
+    clip: bool = False,
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    r"""Loss and its analytic gradient with respect to both operands (numpy).
+
+    Parameters
+    ----------
+    pred, target : array_like
+        Boxes as in :func:`loss` (numpy arrays or nested sequences).
+    kind : {"iou", "giou", "diou", "ciou"}, default "ciou"
+        Loss family member.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        As in :func:`loss`; for ``"none"`` the gradients are those of the sum (each pair's
+        loss depends on its own boxes only).
+    gamma : float, optional
+        Focal-IoU exponent (weight held constant).
+    fmt : {"xyxy", "xywh", "cxcywh"}, default "xyxy"
+        Format of the operands; the gradients are with respect to these coordinates.
+    empty : float or "raise", default nan
+        As in :func:`loss`; pairs with an empty union get a zero gradient.
+    clip : bool, default False
+        Clip inverted boxes to empty ones (the clipped corner's gradient goes to the corner it
+        is clipped to).
+
+    Returns
+    -------
+    loss : float or numpy.ndarray
+        Same as :func:`loss`.
+    grad_pred, grad_target : numpy.ndarray
+        Gradients with the shapes of ``pred`` and ``target``.
+
+    Raises
+    ------
+    TypeError
+        If a tensor that needs autograd is given (use :func:`loss` and ``backward()``).
+    ValueError
+        As in :func:`loss`.
+
+    See Also
+    --------
+    loss : The forward value, also on torch tensors.
+
+    Notes
+    -----
+    CIoU's :math:`\alpha` and the focal weight are constants. At ties of ``min``/``max`` (equal
+    edges) the subgradient is shared equally between the two boxes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> value, gp, gt = so.boxes.loss_grad([0.0, 0, 2, 2], [1.0, 1, 3, 3], kind="iou")
+    >>> round(value, 6), gp.round(4)
+    (0.857143, array([-0.0408, -0.0408, -0.1224, -0.1224]))
+    """
+    gamma_f, empty = _loss_setup(kind, reduction, gamma, empty)
+    check_choice("fmt", fmt, FMTS)
+    for name, x in (("pred", pred), ("target", target)):
+        if not isinstance(x, (np.ndarray, np.generic, list, tuple, int, float)):
+            raise TypeError(
+                f"loss_grad works on numpy arrays; {name} is a {type(x).__name__} "
+                "(use so.boxes.loss(...) and autograd for tensors)"
+            )
+    p_in = _as_float(pred, "pred", np)
+    t_in = _as_float(target, "target", np)
+    p, t_, _ = _pair(p_in, t_in, fmt, clip, ("pred", "target"))
+    if kind == "ciou" and p.shape[-1] != 4:
+        raise ValueError(
+            f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
+        )
+    t = _kb.terms(p, t_, np)
+    m = _kb.measure(kind, t, np)
+    gm_p, gm_t = _kb.measure_grad(kind, t)
+    w = np.ones_like(t.iou) if gamma_f is None else (1 - t.iou) ** gamma_f
+    if empty == "raise":
+        per = _fill(w * (1 - m), t.ok, "raise", np)
+    else:
+        per = _fill(w * (1 - m), t.ok, 1 - float(empty), np)
+    g_p = -w[..., None] * gm_p
+    g_t = -w[..., None] * gm_t
+    if reduction == "mean":
+        n = max(1, per.size)
+        g_p, g_t = g_p / n, g_t / n
+    if clip:
+        g_p = _clip_grad(p_in, g_p, fmt)
+        g_t = _clip_grad(t_in, g_t, fmt)
+    g_p = _unbroadcast(_grad_to_fmt(g_p, fmt), p_in.shape)
+    g_t = _unbroadcast(_grad_to_fmt(g_t, fmt), t_in.shape)
+    return _reduce(per, reduction, np), g_p, g_t
+
+
+def _clip_grad(x: np.ndarray, g: np.ndarray, fmt: str) -> np.ndarray:
+    """Route the gradient of a clipped upper corner to the lower corner it was set to."""
+    xyxy = _to_xyxy(x, fmt, np)
+    d = x.shape[-1] // 2
+    inv = xyxy[..., d:] < xyxy[..., :d]
+    if not inv.any():
+        return g
+    g = np.array(g, copy=True)
+    inv = np.broadcast_to(inv, g[..., d:].shape)
+    g_hi = g[..., d:]
+    g[..., :d] = g[..., :d] + np.where(inv, g_hi, 0.0)
+    g[..., d:] = np.where(inv, 0.0, g_hi)
+    return g
+
+
+def iou_aware_score(p: Any, q: Any) -> Any:
+    """IoU-aware detection score ``p · q`` (classification score times predicted IoU).
+
+    Parameters
+    ----------
+    p : array_like
+        Classification scores in ``[0, 1]``.
+    q : array_like
+        Predicted (or measured) IoU in ``[0, 1]``, broadcastable with ``p``.
+
+    Returns
+    -------
+    float or array
+        ``p * q``.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside ``[0, 1]``, not finite, or the shapes do not broadcast.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.iou_aware_score([0.9, 0.5], [0.5, 1.0])
+    array([0.45, 0.5 ])
+    """
+    xp = _kb.namespace(p, q)
+    out = []
+    for name, x in (("p", p), ("q", q)):
+        x = _as_float(x, name, xp)
+        bad = ~((x >= 0) & (x <= 1))
+        if bool(xp.any(bad)):
+            vals = _to_numpy(x)[_to_numpy(bad)]
+            raise ValueError(f"{name} must lie in [0, 1]; got {vals.ravel()[:3].tolist()}")
+        out.append(x)
+    try:
+        np.broadcast_shapes(tuple(out[0].shape), tuple(out[1].shape))
+    except ValueError:
+        raise ValueError(
+            f"p has shape {tuple(out[0].shape)} and q has shape {tuple(out[1].shape)}, "
+            "which do not broadcast"
+        ) from None
+    return _finish(out[0] * out[1])
+
+
+# --------------------------------------------------------------------------------------------
+# log-space coding, anchor assignment, NMS
+# --------------------------------------------------------------------------------------------
+
+
+def _check_weights(weights: Any) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (4,) or not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise ValueError(
+            f"weights must be 4 finite positive numbers (wx, wy, ww, wh); got {weights!r}"
+        )
+    return w
+
+
+def _positive_sizes(x: np.ndarray, name: str) -> tuple[np.ndarray, ...]:
+    w = x[..., 2] - x[..., 0]
+    h = x[..., 3] - x[..., 1]
+    bad = (w <= 0) | (h <= 0)
+    if bad.any():
+        n, where = _first_bad(bad)
+        raise ValueError(
+            f"{name} needs positive widths and heights for the log-space code; {n} box(es) "
+            f"have zero size, first {name}{list(where)} = {x[where].tolist()}"
+        )
+    return w, h, x[..., 0] + w / 2, x[..., 1] + h / 2
+
+
+def encode(boxes: Any, anchors: Any, weights: Sequence[float] = (1, 1, 1, 1)) -> np.ndarray:
+    r"""Encode boxes relative to anchors in log space (Faster R-CNN's parameterisation).
+
+    Parameters
+    ----------
+    boxes : array_like
+        ``(..., 4)`` xyxy boxes with positive sizes.
+    anchors : array_like
+        ``(..., 4)`` xyxy anchors with positive sizes, broadcastable with ``boxes``.
+    weights : sequence of 4 float, default (1, 1, 1, 1)
+        Multipliers ``(wx, wy, ww, wh)`` of the four deltas.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., 4)`` deltas ``(dx, dy, dw, dh)``.
+
+    Raises
+    ------
+    ValueError
+        If a box or anchor has zero size, is inverted or not finite, the shapes do not
+        broadcast, or the weights are not 4 positive numbers.
+
+    See Also
+    --------
+    decode : The inverse.
+
+    Notes
+    -----
+    .. math::
+
+        d_x = w_x \frac{c_x - c_{x,a}}{w_a}, \quad d_y = w_y \frac{c_y - c_{y,a}}{h_a}, \quad
+        d_w = w_w \ln\frac{w}{w_a}, \quad d_h = w_h \ln\frac{h}{h_a}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.encode([0, 0, 4, 2], [0, 0, 2, 2]).round(4)
+    array([0.5   , 0.    , 0.6931, 0.    ])
+    """
+    wts = _check_weights(weights)
+    b, a, _ = _pair(boxes, anchors, "xyxy", False, ("boxes", "anchors"))
+    if b.shape[-1] != 4:
+        raise ValueError(f"boxes must be 2-D boxes of shape (..., 4); got {tuple(b.shape)}")
+    w, h, cx, cy = _positive_sizes(b, "boxes")
+    wa, ha, cxa, cya = _positive_sizes(a, "anchors")
+    out = np.stack(
+        [(cx - cxa) / wa, (cy - cya) / ha, np.log(w / wa), np.log(h / ha)], axis=-1
+    )
+    return out * wts.astype(out.dtype)
+
+
+DEFAULT_CLIP = math.log(1000.0 / 16)
+
+
+def decode(
+    deltas: Any,
+    anchors: Any,
+    weights: Sequence[float] = (1, 1, 1, 1),
+    clip: float | None = DEFAULT_CLIP,
+) -> np.ndarray:
+    """Decode log-space deltas relative to anchors back into xyxy boxes.
+
+    Parameters
+    ----------
+    deltas : array_like
+        ``(..., 4)`` deltas ``(dx, dy, dw, dh)`` as produced by :func:`encode`.
+    anchors : array_like
+        ``(..., 4)`` xyxy anchors with positive sizes, broadcastable with ``deltas``.
+    weights : sequence of 4 float, default (1, 1, 1, 1)
+        The weights used to encode.
+    clip : float or None, default log(1000 / 16)
+        Upper bound on ``dw``, ``dh`` (after dividing by the weights) so that ``exp`` cannot
+        overflow; ``None`` for no bound.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., 4)`` xyxy boxes.
+
+    Raises
+    ------
+    ValueError
+        If a delta is not finite, an anchor has zero size, or ``clip`` is not a number.
+
+    See Also
+    --------
+    encode : The forward map.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> d = so.boxes.encode([1.0, 2, 5, 3], [0.0, 0, 2, 2])
+    >>> so.boxes.decode(d, [0.0, 0, 2, 2])
+    array([1., 2., 5., 3.])
+    """
+    wts = _check_weights(weights)
+    if clip is not None and (isinstance(clip, bool) or not np.isfinite(clip)):
+        raise ValueError(f"clip must be a finite number or None; got {clip!r}")
+    d = _as_float(deltas, "deltas", np)
+    _check_last(d, "deltas", (4,), "deltas")
+    _check_finite(d, "deltas", np)
+    a = _prepare(anchors, "anchors", np, "xyxy", False)
+    _check_last(a, "anchors", (4,), "boxes")
+    try:
+        np.broadcast_shapes(d.shape[:-1], a.shape[:-1])
+    except ValueError:
+        raise ValueError(
+            f"deltas has batch shape {d.shape[:-1]} and anchors {a.shape[:-1]}, which do not "
+            "broadcast"
+        ) from None
+    dt = np.result_type(d.dtype, a.dtype)
+    d = d.astype(dt, copy=False) / wts.astype(dt)
+    wa, ha, cxa, cya = _positive_sizes(a.astype(dt, copy=False), "anchors")
+    dw, dh = d[..., 2], d[..., 3]
+    if clip is not None:
+        dw, dh = np.minimum(dw, clip), np.minimum(dh, clip)
+    cx = cxa + d[..., 0] * wa
+    cy = cya + d[..., 1] * ha
+    w = wa * np.exp(dw)
+    h = ha * np.exp(dh)
+    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)
+
+
+def assign(
+    anchors: Any, targets: Any, pos_iou: float = 0.7, neg_iou: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
+    """Label anchors positive, negative or ignored by their best IoU with the targets.
+
+    Parameters
+    ----------
+    anchors : array_like
+        ``(N, 4)`` xyxy anchors.
+    targets : array_like
+        ``(M, 4)`` xyxy ground-truth boxes (``M`` may be 0).
+    pos_iou : float, default 0.7
+        An anchor whose best IoU is ``>= pos_iou`` is positive.
+    neg_iou : float, default 0.3
+        An anchor whose best IoU is ``< neg_iou`` is negative; between the two it is ignored.
+
+    Returns
+    -------
+    labels : numpy.ndarray of int8
+        ``(N,)``: 1 positive, 0 negative, -1 ignored.
+    matched : numpy.ndarray of intp
+        ``(N,)``: index of the target with the highest IoU (the first on ties), -1 when there
+        are no targets.
+
+    Raises
+    ------
+    ValueError
+        If the thresholds are not ``0 <= neg_iou <= pos_iou <= 1`` or the boxes are invalid.
+
+    Notes
+    -----
+    Every target also keeps its best anchor(s) — all anchors reaching that target's highest
+    IoU, when it is above 0 — as positives, so that no target is left without one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> labels, matched = so.boxes.assign(
+    ...     [[0, 0, 2, 2], [0, 0, 2, 3], [5, 5, 6, 6]], [[0, 0, 2, 2.5]], pos_iou=0.9)
+    >>> labels, matched
+    (array([-1,  1,  0], dtype=int8), array([0, 0, 0]))
+    """
+    for name, v in (("pos_iou", pos_iou), ("neg_iou", neg_iou)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a number in [0, 1]; got {type(v).__name__}")
+    if not (0 <= neg_iou <= pos_iou <= 1):
+        raise ValueError(
+            f"thresholds must satisfy 0 <= neg_iou <= pos_iou <= 1; got neg_iou={neg_iou!r}, "
+            f"pos_iou={pos_iou!r}"
+        )
+    a_np = np.asarray(anchors, dtype=np.float64)
+    t_np = np.asarray(targets, dtype=np.float64)
+    if t_np.size == 0 and t_np.ndim <= 2:
+        t_np = t_np.reshape(0, a_np.shape[-1] if a_np.ndim == 2 else 4)
+    ious = pairwise_iou(a_np, t_np, empty=0.0)
+    n, m = ious.shape
+    labels = np.zeros(n, dtype=np.int8)
+    if m == 0:
+        return labels, np.full(n, -1, dtype=np.intp)
+    matched = np.argmax(ious, axis=1) if n else np.zeros(0, dtype=np.intp)
+    best = ious[np.arange(n), matched]
+    labels[(best >= neg_iou) & (best < pos_iou)] = -1
+    labels[best >= pos_iou] = 1
+    if n:
+        top = ious.max(axis=0)
+        keep = (ious == top[None, :]) & (top[None, :] > 0)
+        labels[keep.any(axis=1)] = 1
+    return labels, matched.astype(np.intp)
+
+
+def _check_scores(scores: Any, n: int) -> np.ndarray:
+    s = np.asarray(scores, dtype=np.float64)
+    if s.shape != (n,):
+        raise ValueError(f"scores must have shape ({n},), one per box; got shape {s.shape}")
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"scores must be finite; got {s[~np.isfinite(s)][:3].tolist()}")
+    return s
+
+
+def _check_threshold(t: Any) -> float:
+    if isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)):
+        raise TypeError(f"iou_threshold must be a number; got {type(t).__name__}")
+    if not np.isfinite(t):
+        raise ValueError(f"iou_threshold must be finite; got {t!r}")
+    return float(t)
+
+
+def _greedy(
+    order: np.ndarray, iou_row: Any, classes: np.ndarray | None, threshold: float
+) -> np.ndarray:
+    """Greedy suppression over ``order``; ``iou_row(i, js)`` gives IoU of box i with js."""
+    keep: list[int] = []
+    rest = order
+    while rest.size:
+        i = int(rest[0])
+        keep.append(i)
+        rest = rest[1:]
+        if not rest.size:
+            break
+        cand = rest if classes is None else rest[classes[rest] == classes[i]]
+        if cand.size:
+            ov = iou_row(i, cand)
+            drop = cand[ov > threshold]
+            if drop.size:
+                rest = rest[~np.isin(rest, drop)]
+    return np.asarray(keep, dtype=np.intp)
+
+
+def nms(
+    boxes: Any, scores: Any, iou_threshold: float, classes: Any = None
+) -> np.ndarray:
+    """Greedy non-maximum suppression.
+
+    Parameters
+    ----------
+    boxes : array_like
+        ``(N, 4)`` (or ``(N, 6)``) xyxy boxes.
+    scores : array_like
+        ``(N,)`` finite scores.
+    iou_threshold : float
+        A box is suppressed by a higher-scoring kept box when their IoU is strictly greater
+        than this (IoU equal to the threshold is kept).
+    classes : array_like, optional
+        ``(N,)`` class labels: boxes of different classes never suppress each other.
+
+    Returns
+    -------
+    numpy.ndarray of intp
+        Indices of the kept boxes, by decreasing score (ties: lower index first).
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree, a score is not finite, or the boxes are invalid.
+
+    See Also
+    --------
+    rotated_nms : The same for rotated boxes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> b = [[0, 0, 2, 2], [0, 0, 2, 2.2], [3, 3, 4, 4]]
+    >>> so.boxes.nms(b, [0.8, 0.9, 0.5], 0.5)
+    array([1, 2])
+    >>> so.boxes.nms(b, [0.8, 0.9, 0.5], 0.5, classes=[0, 1, 0])
+    array([1, 0, 2])
+    """
+    thr = _check_threshold(iou_threshold)
+    b = np.asarray(boxes, dtype=np.float64)
+    if b.ndim != 2:
+        raise ValueError(f"boxes must have shape (N, 4) or (N, 6); got shape {b.shape}")
+    b = _prepare(b, "boxes", np, "xyxy", False)
+    s = _check_scores(scores, b.shape[0])
+    cls = None
+    if classes is not None:
+        cls = np.asarray(classes)
+        if cls.shape != (b.shape[0],):
+            raise ValueError(
+                f"classes must have shape ({b.shape[0]},), one per box; got shape {cls.shape}"
+            )
+    order = np.argsort(-s, kind="stable")
+
+    def row(i: int, js: np.ndarray) -> np.ndarray:
+        t = _kb.terms(b[i][None, :], b[js], np, geometry=False)
+        return np.where(t.ok, t.iou, 0.0)
+
+    return _greedy(order, row, cls, thr)
+
+
+# --------------------------------------------------------------------------------------------
+# rotated boxes
+# --------------------------------------------------------------------------------------------
+
+
+def _rotated(x: Any, name: str, xp: Any, degrees: bool) -> Any:
+    x = _as_float(x, name, xp)
+    _check_last(x, name, (5,), "rotated boxes (cx, cy, w, h, angle)")
+    _check_finite(x, name, xp)
+    neg = (x[..., 2] < 0) | (x[..., 3] < 0)
+    if bool(xp.any(neg)):
+        n, where = _first_bad(neg)
+        raise ValueError(
+            f"{name} has negative width or height in {n} box(es), first {name}{list(where)} "
+            f"= {_to_numpy(x)[where].tolist()}"
+        )
+    if degrees:
+        x = _kb.concat([x[..., :4], x[..., 4:] * (math.pi / 180)], xp)
+    return x
+
+
+def _rotated_pair(a: Any, b: Any, degrees: bool) -> tuple[Any, Any, Any]:
+    xp = _kb.namespace(a, b)
+    a = _rotated(a, "a", xp, degrees)
+    b = _rotated(b, "b", xp, degrees)
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape[:-1]), tuple(b.shape[:-1]))
+    except ValueError:
+        raise ValueError(
+            f"a has batch shape {tuple(a.shape[:-1])} and b has batch shape "
+            f"{tuple(b.shape[:-1])}, which do not broadcast; use pairwise_rotated_iou()"
+        ) from None
+    if _is_numpy(xp):
+        dt = np.result_type(a.dtype, b.dtype)
+        a = np.broadcast_to(a, (*shape, 5)).astype(dt).reshape(-1, 5)
+        b = np.broadcast_to(b, (*shape, 5)).astype(dt).reshape(-1, 5)
+    else:
+        a = xp.reshape(xp.broadcast_to(a, (*shape, 5)), (-1, 5))
+        b = xp.reshape(xp.broadcast_to(b, (*shape, 5)), (-1, 5))
+    return a, b, (xp, shape)
+
+
+def _rotated_iou_flat(a: Any, b: Any, xp: Any, empty: Any, chunk: int = 1 << 14) -> Any:
+    if _is_numpy(xp) and a.shape[0] > chunk:
+        inter = np.concatenate(
+            [_kr.intersection(a[i:i + chunk], b[i:i + chunk], np)
+             for i in range(0, a.shape[0], chunk)]
+        )
+    else:
+        inter = _kr.intersection(a, b, xp)
+    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
+    ok = union > 0
+    safe = xp.where(ok, union, xp.ones_like(union))
+    return _fill(inter / safe, ok, empty, xp)
+
+
+def rotated_iou(a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan) -> Any:
+    r"""IoU of rotated boxes, elementwise with broadcasting (exact polygon clipping).
+
+    Parameters
+    ----------
+    a, b : array_like
+        Rotated boxes ``(..., 5)`` = ``(cx, cy, w, h, angle)`` with broadcastable batch
+        shapes; numpy or array-API arrays (torch tensors: differentiable).
+    degrees : bool, default False
+        Angles are in degrees instead of radians.
+    empty : float or "raise", default nan
+        Value where both boxes have zero area.
+
+    Returns
+    -------
+    float or array
+        IoU per broadcast pair.
+
+    Raises
+    ------
+    ValueError
+        Wrong last dimension, non-finite values, negative sizes, or batch shapes that do not
+        broadcast.
+
+    See Also
+    --------
+    pairwise_rotated_iou : All pairs.
+    convert_angle : Read other angle conventions.
+
+    Notes
+    -----
+    Corners are ``centre + R(angle) (±w/2, ±h/2)`` with
+    :math:`R = \begin{pmatrix}\cos & -\sin\\ \sin & \cos\end{pmatrix}`. The intersection is
+    the exact area of one rectangle clipped by the other (Sutherland–Hodgman against the
+    frame box's four edges, computed in that box's frame, then the shoelace/Green formula),
+    vectorised over pairs; identical boxes give exactly 1. Accurate to a few ulps in float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> round(so.boxes.rotated_iou([0, 0, 2, 2, 0], [0, 0, 2, 2, np.pi / 4]), 6)
+    0.707107
+    >>> so.boxes.rotated_iou([0, 0, 4, 2, 0], [0, 0, 4, 2, 90], degrees=True)
+    0.3333333333333333
+    """
+    empty = check_empty(empty)
+    a2, b2, (xp, shape) = _rotated_pair(a, b, degrees)
+    out = _rotated_iou_flat(a2, b2, xp, empty)
+    return _finish(xp.reshape(out, shape))
+
+
+def pairwise_rotated_iou(
+    a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan
+) -> np.ndarray:
+    """IoU of every rotated box of ``a`` with every rotated box of ``b``.
+
+    Parameters
+    ----------
+    a : array_like
+        ``(N, 5)`` rotated boxes.
+    b : array_like
+        ``(M, 5)`` rotated boxes.
+    degrees : bool, default False
+        Angles are in degrees.
+    empty : float or "raise", default nan
+        Value for pairs of two zero-area boxes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, M)`` float64.
+
+    Raises
+    ------
+    ValueError
+        If an operand is not ``(K, 5)`` or holds invalid boxes.
+
+    See Also
+    --------
+    rotated_iou : Elementwise.
+
+    Notes
+    -----
+    Pairs whose circumscribed circles are disjoint are skipped (IoU 0) before the exact
+    clipping kernel runs on the remaining pairs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> a = [[0, 0, 2, 2, 0], [10, 0, 2, 2, 0]]
+    >>> so.boxes.pairwise_rotated_iou(a, [[0, 0, 2, 2, np.pi / 2]])
+    array([[1.],
+           [0.]])
+    """
+    empty = check_empty(empty)
+    a_np = _rotated(np.asarray(a), "a", np, degrees).astype(np.float64)
+    b_np = _rotated(np.asarray(b), "b", np, degrees).astype(np.float64)
+    for name, x in (("a", a_np), ("b", b_np)):
+        if x.ndim != 2:
+            raise ValueError(f"{name} must have shape (K, 5); got shape {x.shape}")
+    n, m = a_np.shape[0], b_np.shape[0]
+    out = np.zeros((n, m))
+    area_a = a_np[:, 2] * a_np[:, 3]
+    area_b = b_np[:, 2] * b_np[:, 3]
+    both_empty = (area_a[:, None] == 0) & (area_b[None, :] == 0)
+    if both_empty.any():
+        if empty == "raise":
+            raise_if_empty(int(both_empty.sum()))
+        out[both_empty] = empty
+    ra = np.hypot(a_np[:, 2], a_np[:, 3]) / 2
+    rb = np.hypot(b_np[:, 2], b_np[:, 3]) / 2
+    block = max(1, (1 << 20) // max(m, 1))
+    for i0 in range(0, n, block):
+        i1 = min(n, i0 + block)
+        dist2 = (a_np[i0:i1, 0, None] - b_np[None, :, 0]) ** 2
+        dist2 += (a_np[i0:i1, 1, None] - b_np[None, :, 1]) ** 2
+        near = dist2 <= (ra[i0:i1, None] + rb[None, :]) ** 2
+        near &= ~both_empty[i0:i1]
+        ii, jj = np.nonzero(near)
+        if ii.size:
+            vals = _rotated_iou_flat(a_np[i0 + ii], b_np[jj], np, 0.0)
+            out[i0 + ii, jj] = vals
+    return out
+
+
+def rotated_nms(
+    boxes: Any,
+    scores: Any,
+    iou_threshold: float,
+    *,
+    degrees: bool = False,
+    classes: Any = None,
+) -> np.ndarray:
+    """Greedy non-maximum suppression of rotated boxes.
+
+    Parameters
+    ----------
+    boxes : array_like
+        ``(N, 5)`` rotated boxes.
+    scores : array_like
+        ``(N,)`` finite scores.
+    iou_threshold : float
+        Suppress a box when its rotated IoU with a kept box is strictly greater.
+    degrees : bool, default False
+        Angles are in degrees.
+    classes : array_like, optional
+        ``(N,)`` labels; boxes of different classes never suppress each other.
+
+    Returns
+    -------
+    numpy.ndarray of intp
+        Kept indices by decreasing score.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree or values are invalid.
+
+    See Also
+    --------
+    nms : Axis-aligned boxes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> cars = [[0, 0, 4, 1.8, 0], [0, 0, 4, 1.8, np.pi / 2]]
+    >>> so.boxes.rotated_nms(cars, [0.9, 0.8], 0.5)
+    array([0, 1])
+    """
+    thr = _check_threshold(iou_threshold)
+    b = _rotated(np.asarray(boxes), "boxes", np, degrees).astype(np.float64)
+    if b.ndim != 2:
+        raise ValueError(f"boxes must have shape (N, 5); got shape {b.shape}")
+    s = _check_scores(scores, b.shape[0])
+    cls = None
+    if classes is not None:
+        cls = np.asarray(classes)
+        if cls.shape != (b.shape[0],):
+            raise ValueError(
+                f"classes must have shape ({b.shape[0]},), one per box; got shape {cls.shape}"
+            )
+    order = np.argsort(-s, kind="stable")
+
+    def row(i: int, js: np.ndarray) -> np.ndarray:
+        a = np.broadcast_to(b[i], (js.size, 5))
+        return np.asarray(_rotated_iou_flat(a, b[js], np, 0.0))
+
+    return _greedy(order, row, cls, thr)
+
+
+def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> np.ndarray:
+    """Convert rotated boxes between angle conventions (the same rectangles).
+
+    Parameters
+    ----------
+    boxes : array_like
+        ``(..., 5)`` rotated boxes ``(cx, cy, w, h, angle)``.
+    src, dst : {"rad", "deg", "opencv", "le90", "le135"}
+        ``"rad"``: radians, counter-clockwise (this module's convention, any range);
+        ``"deg"``: the same in degrees; ``"opencv"``: OpenCV's ``RotatedRect`` / ``minAreaRect``
+        angle in degrees in ``(0, 90]`` — in image coordinates (y down) it turns clockwise on
+        screen, which is this module's rotation applied to the pixel coordinates as numbers;
+        ``"le90"``: long edge as ``w`` (``w >= h``), radians in ``[-π/2, π/2)``; ``"le135"``:
+        long edge, radians in ``[-π/4, 3π/4)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boxes in ``dst``; when normalising, ``w`` and ``h`` are swapped as needed.
+
+    Raises
+    ------
+    ValueError
+        If a convention is unknown or the boxes are invalid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import shapeoverlap as so
+    >>> so.boxes.convert_angle([0, 0, 1, 3, 0], "rad", "le90").round(4)
+    array([ 0.    ,  0.    ,  3.    ,  1.    , -1.5708])
+    >>> so.boxes.convert_angle([5, 5, 2, 4, 90], "opencv", "rad").round(4)
+    array([5.    , 5.    , 2.    , 4.    , 1.5708])
+    """
+    check_choice("src", src, ANGLE_CONVENTIONS)
+    check_choice("dst", dst, ANGLE_CONVENTIONS)
+    x = _rotated(np.asarray(boxes), "boxes", np, src in ("deg", "opencv")).astype(np.float64)
+    cx, cy, w, h, t = (x[..., k] for k in range(5))
+    if dst == "rad":
+        return x
+    if dst == "deg":
+        return np.stack([cx, cy, w, h, np.degrees(t)], axis=-1)
+    half = math.pi / 2
+    if dst == "opencv":
+        # angle in (0, π/2]: subtract quarter turns (each swaps w and h).
+        k = np.ceil(t / half) - 1
+        t2 = t - k * half
+        odd = (k % 2) != 0
+        w2, h2 = np.where(odd, h, w), np.where(odd, w, h)
+        return np.stack([cx, cy, w2, h2, np.degrees(t2)], axis=-1)
+    # long-edge conventions: make w the long side (a quarter turn swaps), then reduce mod π.
+    swap = h > w
+    w2, h2 = np.where(swap, h, w), np.where(swap, w, h)
+    t2 = np.where(swap, t + half, t)
+    lo = -half if dst == "le90" else -half / 2
+    t2 = lo + np.mod(t2 - lo, math.pi)
+    return np.stack([cx, cy, w2, h2, t2], axis=-1)
