@@ -66,7 +66,7 @@ def test_demo_rama_section(tmp_path):
 
     tables = rama_section(tmp_path)
     assert (tmp_path / "rama_5PTI.png").exists()
-    (title0, validation), (title1, scores) = tables
+    (title0, validation), (_title1, scores) = tables
     assert "5PTI" in title0
     assert validation.loc[0, "residues"] == 56
     assert set(scores["limit"]) == {"normal", "outer"}

@@ -7,11 +7,10 @@ import pandas as pd
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
+import xarray as xr  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
-
-import xarray as xr  # noqa: E402
 
 from shapeoverlap._kernels.dihedral import dihedral, wrap_degrees  # noqa: E402
 from shapeoverlap.rama import classify, compare, density, reference, regions  # noqa: E402
