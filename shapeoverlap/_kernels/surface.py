@@ -192,8 +192,19 @@ def directed_distances(
     """
     if not dst.any():
         return np.full(int(np.count_nonzero(src)), np.inf)
-    dist = ndimage.distance_transform_edt(~dst, sampling=tuple(float(v) for v in spacing))
-    return np.asarray(dist)[src]
+    step = np.asarray(spacing, dtype=np.float64)
+    # the feature transform (index of the nearest dst element, int32) costs 4 bytes per axis
+    # and voxel; the distance map would add float64 temporaries for every voxel, so distances
+    # are computed only at the src elements
+    nearest = ndimage.distance_transform_edt(
+        ~dst, sampling=tuple(step), return_distances=False, return_indices=True
+    )
+    where = np.nonzero(src)
+    sq = np.zeros(where[0].size, dtype=np.float64)
+    for ax, idx in enumerate(where):
+        diff = (nearest[ax][where] - idx).astype(np.float64) * step[ax]
+        sq += diff * diff
+    return np.sqrt(sq)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:

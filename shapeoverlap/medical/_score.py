@@ -445,14 +445,11 @@ def _fill_empty_boundary(row: dict[str, Any], side: str) -> None:
 
 
 def _table(rows: list[dict[str, Any]], metrics: Sequence[str]) -> pd.DataFrame:
-    cols = ["label", *metrics, "empty"]
-    table = pd.DataFrame(rows, columns=[*cols, *(c for c in (rows[0] if rows else {})
-                                                 if c not in cols)])
-    table = table[cols]
-    table["label"] = table["label"].astype(np.int64)
+    columns: dict[str, Any] = {"label": np.array([r["label"] for r in rows], dtype=np.int64)}
     for m in metrics:
-        table[m] = table[m].astype(np.float64)
-    return table.reset_index(drop=True)
+        columns[m] = np.array([r[m] for r in rows], dtype=np.float64)
+    columns["empty"] = np.array([r["empty"] for r in rows], dtype=object)
+    return pd.DataFrame(columns)
 
 
 def _side(n_p: float, n_r: float) -> str:
