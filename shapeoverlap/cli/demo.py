@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._output import print_table
+from .events import events_section
 from .rama import rama_section
 from .seg import medical_section
 
@@ -75,6 +76,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("core", core_section),
     ("medical", medical_section),
     ("rama", rama_section),
+    ("events", events_section),
 ]
 
 

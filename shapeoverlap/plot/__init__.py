@@ -9,5 +9,6 @@ from __future__ import annotations
 from ._grid import region_overlap
 from ._medical import mask_overlay
 from ._rama import rama
+from ._timeline import timeline
 
-__all__ = ["mask_overlay", "rama", "region_overlap"]
+__all__ = ["mask_overlay", "rama", "region_overlap", "timeline"]
