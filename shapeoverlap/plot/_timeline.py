@@ -16,17 +16,12 @@ _REF, _PRED, _BOTH = "#0072B2", "#D55E00", "#4B0055"
 def _pieces(s: np.ndarray, e: np.ndarray, period: float | None, origin: float) -> list[
     tuple[float, float]
 ]:
-    """``(x, width)`` bars; on a circle mapped into ``[origin, origin + period)`` unsplit."""
+    """``(x, width)`` bars; arcs on a circle are placed in ``[origin, origin + period)``."""
     if period is None:
         return [(float(a), float(b - a)) for a, b in zip(s, e, strict=True) if b > a]
-    from ..intervals import IntervalSet
-
-    out = []
-    for a, b in zip(s, e, strict=True):
-        for ps, pe in zip(*_canonical(IntervalSet([(a, b)], period=period)), strict=True):
-            x = origin + (ps - origin) % period
-            out.append((float(x), float(pe - ps)))
-    return out
+    length = np.minimum(np.where(e < s, e - s + period, e - s), period)
+    x = origin + np.mod(np.mod(s, period) - origin, period)
+    return [(float(a), float(w)) for a, w in zip(x, length, strict=True) if w > 0]
 
 
 def _canonical(iset: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -141,9 +136,7 @@ def timeline(
                        linewidth=0.5)
         inter = IntervalSet(np.column_stack([rs["start"], rs["end"]]), period=period) & \
             IntervalSet(np.column_stack([ps["start"], ps["end"]]), period=period)
-        s, e = _canonical(inter)
-        bars_i = _pieces(s, e, period, origin) if period is not None else \
-            [(float(a), float(b - a)) for a, b in zip(s, e, strict=True)]
+        bars_i = _pieces(inter.starts, inter.ends, period, origin)
         ax.broken_barh(bars_i, (y - 0.08, 0.16), facecolors=_BOTH, linewidth=0)
         for x, w in bars_r + bars_p:
             lo, hi = min(lo, x), max(hi, x + w)
