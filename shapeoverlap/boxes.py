@@ -169,7 +169,12 @@ def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool) -> Any:
 
 
 def _pair(
-    a: Any, b: Any, fmt: str, clip: bool, names: tuple[str, str] = ("a", "b")
+    a: Any,
+    b: Any,
+    fmt: str,
+    clip: bool,
+    names: tuple[str, str] = ("a", "b"),
+    broadcast: bool = True,
 ) -> tuple[Any, Any, Any]:
     """Validate two operands: same box dimension, broadcastable batch shapes, one dtype."""
     check_choice("fmt", fmt, FMTS)
@@ -182,7 +187,8 @@ def _pair(
             f"holds {b.shape[-1] // 2}-D boxes (shape {tuple(b.shape)}); use one dimension"
         )
     try:
-        np.broadcast_shapes(tuple(a.shape[:-1]), tuple(b.shape[:-1]))
+        if broadcast:
+            np.broadcast_shapes(tuple(a.shape[:-1]), tuple(b.shape[:-1]))
     except ValueError:
         raise ValueError(
             f"{names[0]} has batch shape {tuple(a.shape[:-1])} and {names[1]} has batch shape "
@@ -509,8 +515,7 @@ def _pairwise_inputs(a: Any, b: Any, fmt: str, clip: bool) -> tuple[Any, Any, An
             raise ValueError(
                 f"{name} must be a 2-D array of boxes, shape (N, 4) or (N, 6); got shape {shape}"
             )
-    a2, b2, xp = _pair(a, b, fmt, clip)
-    return a2, b2, xp
+    return _pair(a, b, fmt, clip, broadcast=False)
 
 
 def _pairwise(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
