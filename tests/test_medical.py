@@ -385,6 +385,9 @@ def test_dataarray_coordinates_give_spacing():
     b = xr.DataArray(ref, dims=("x", "y", "z"), coords=coords)
     assert so.medical.score(a, b, metrics=("hd",))["hd"][0] == 4.0
     assert so.medical.score(a, b, metrics=("hd",), spacing=1.0)["hd"][0] == 1.0
+    other = b.assign_coords(z=np.arange(8) * 2.0)
+    with pytest.raises(GridMismatchError, match=r"voxel size \(1\.0, 4\.0, 1\.0\) but ref"):
+        so.medical.score(a, other)
 
 
 def test_shipped_example_pair():

@@ -113,6 +113,13 @@ def _grid(p: _Volume, r: _Volume, spacing: Any) -> tuple[float, ...]:
                 f"(tolerance {AFFINE_ATOL}); the volumes are not on the same grid: "
                 "resample one onto the other"
             )
+    if p.spacing is not None and r.spacing is not None and not np.allclose(
+        p.spacing, r.spacing, rtol=0, atol=AFFINE_ATOL
+    ):
+        raise GridMismatchError(
+            f"{p.name} has voxel size {p.spacing} but {r.name} has {r.spacing}; "
+            "resample one onto the other's grid first"
+        )
     ndim = p.data.ndim
     if spacing is not None:
         return _check_spacing(spacing, ndim)
@@ -312,14 +319,15 @@ def score(
     -------
     pandas.DataFrame
         One row per label: a ``label`` column, one column per metric and an ``empty`` column
-        (``"none"``, ``"pred"``, ``"ref"`` or ``"both"``: which side has no voxel of the label,
-        after thresholding probabilities at 0.5).
+        (``"none"``, ``"pred"``, ``"ref"`` or ``"both"``: which side has no voxel of the label;
+        a probability map counts as empty when no voxel reaches 0.5 if boundary metrics are
+        asked, else when all its probabilities are 0).
 
     Raises
     ------
     GridMismatchError
-        If the shapes differ, or two loaded volumes have affines further apart than
-        ``AFFINE_ATOL = 1e-3`` (element-wise, mm). A ``ValueError``.
+        If the shapes differ, or two loaded volumes have affines (or two DataArrays voxel
+        sizes) further apart than ``AFFINE_ATOL = 1e-3`` (element-wise, mm). A ``ValueError``.
     ValueError
         For unknown metric or ``hd95`` names, an empty ``labels`` list or negative/non-integer
         labels, NaN voxels, probabilities outside ``[0, 1]``, non-integer label values,
