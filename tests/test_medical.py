@@ -449,3 +449,18 @@ def test_bad_values():
         so.medical.score(m.astype(np.int8), -3 * m.astype(np.int8))
     with pytest.raises(TypeError, match="dtype <U1"):
         so.medical.score(np.full((2, 2), "a"), np.zeros((2, 2)))
+
+
+# --------------------------------------------------------------------------- anchors
+def test_matches_medpy_where_installed():
+    """medpy (test-only oracle): dc, hd, hd95 (pooled) and assd with anisotropic spacing."""
+    mb = pytest.importorskip("medpy.metric.binary")
+    spacing = (0.8, 1.3, 2.1)
+    for seed in range(3):
+        a = blob((16, 18, 14), seed, level=0.1, sigma=1.5)
+        b = blob((16, 18, 14), seed + 50, level=0.1, sigma=1.5)
+        row = so.medical.score(a, b, spacing=spacing, metrics=ALL, hd95="pooled").iloc[0]
+        np.testing.assert_allclose(row["dice"], mb.dc(a, b), rtol=1e-12)
+        np.testing.assert_allclose(row["hd"], mb.hd(a, b, spacing), rtol=1e-9)
+        np.testing.assert_allclose(row["hd95"], mb.hd95(a, b, spacing), rtol=1e-9)
+        np.testing.assert_allclose(row["assd"], mb.assd(a, b, spacing), rtol=1e-9)

@@ -363,9 +363,8 @@ def score(
       ``"directed"`` but over surface elements weighted by their area, the percentile being
       the smallest distance whose area fraction reaches 95 %.
     * ``assd`` :math:`= (\sum D_{PR} + \sum D_{RP}) / (|\partial P| + |\partial R|)`, the
-      pooled mean (MONAI's symmetric average surface distance; medpy's ``assd`` instead
-      averages the two directed means, which differs when the boundaries have different
-      voxel counts).
+      pooled mean over both boundaries (MONAI's symmetric average surface distance and medpy's
+      ``assd``).
     * ``nsd`` (normalised surface distance, surface Dice at ``tolerance`` τ; Nikolov et al.
       2021, DeepMind's definition): surface elements sit at the corners of the voxel grid
       whose 2×2×2 neighbourhood is mixed, each with the area of its marching-cubes triangles
