@@ -442,7 +442,8 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     surrounding cell centres, wrapping at ±180°; a residue is *favored* where it is
     ≥ ``favored_threshold``, *allowed* where it is ≥ ``allowed_threshold``, else an
     *outlier*. For the embedded reference this means inside its 98 % (favored) or 99.95 %
-    (allowed) highest-density region.
+    (allowed) highest-density region. Angles outside ``(-180, 180]`` are wrapped (whole turns
+    change nothing).
 
     Examples
     --------

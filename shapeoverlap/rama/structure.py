@@ -425,6 +425,13 @@ def phi_psi(
     ω), then ``pre-proline`` (a residue peptide-bonded to a following PRO), then ``ile-val``,
     else ``general``. Modified residues (MSE…) are ``general``.
 
+    Files are read by a lean reader of the atom records that follows Biopython's conventions
+    (author chain ids and numbers, HOH/WAT waters, point mutations as alternative residues;
+    coordinates kept in single precision, as Biopython stores them), so a path and the
+    Biopython Structure parsed from it give the same table. A point mutation (one residue id,
+    two residue names) is resolved like an altloc: the variant whose CA has the highest
+    occupancy (or carries ``altloc``).
+
     Examples
     --------
     >>> from shapeoverlap.rama import phi_psi, example_structure
