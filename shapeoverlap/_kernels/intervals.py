@@ -184,6 +184,8 @@ def overlapping_pairs(
     b_ends: np.ndarray,
     a_groups: np.ndarray | None = None,
     b_groups: np.ndarray | None = None,
+    *,
+    sort: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """All pairs ``(i, j)`` of intervals with an intersection of positive length.
 
@@ -195,13 +197,14 @@ def overlapping_pairs(
     Returns
     -------
     tuple of numpy.ndarray
-        ``(i, j)`` int64 index arrays into ``a`` and ``b``, sorted by ``i`` then ``j``.
+        ``(i, j)`` int64 index arrays into ``a`` and ``b``, sorted by ``i`` then ``j`` when
+        ``sort`` (otherwise in no particular order).
     """
     ia1, jb1 = _starts_inside(a_starts, a_ends, a_groups, b_starts, b_ends, b_groups, True)
     jb2, ia2 = _starts_inside(b_starts, b_ends, b_groups, a_starts, a_ends, a_groups, False)
     i = np.concatenate([ia1, ia2])
     j = np.concatenate([jb1, jb2])
-    if i.size:
+    if sort and i.size:
         order = np.lexsort((j, i))
         i, j = i[order], j[order]
     return i, j

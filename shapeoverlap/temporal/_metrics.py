@@ -111,12 +111,13 @@ def _overlap_pairs(
     """Pairs ``(i, j, tiou)`` of events of the same group that overlap (tIoU > 0)."""
     p = a.period
     if p is None:
-        i, j = _k.overlapping_pairs(a.starts, a.ends, b.starts, b.ends, ga, gb)
+        i, j = _k.overlapping_pairs(a.starts, a.ends, b.starts, b.ends, ga, gb, sort=False)
     else:
         sa, ea, ra = _arcs_to_pieces(a.starts, a.ends, p, name="ref")
         sb, eb, rb = _arcs_to_pieces(b.starts, b.ends, p, name="pred")
         pi, pj = _k.overlapping_pairs(
-            sa, ea, sb, eb, None if ga is None else ga[ra], None if gb is None else gb[rb]
+            sa, ea, sb, eb, None if ga is None else ga[ra], None if gb is None else gb[rb],
+            sort=False,
         )
         key = np.unique(ra[pi].astype(np.int64) * max(len(b), 1) + rb[pj])
         i, j = key // max(len(b), 1), key % max(len(b), 1)
@@ -302,8 +303,8 @@ def tiou_matrix(
     period : float, optional
         Period of the time line for array inputs (EventLists carry their own).
     chunk_size : int, optional
-        Rows of ``a`` per block in the dense computation (default: blocks of about 256 k
-        values), bounding the temporary memory.
+        Rows of ``a`` per block (default: blocks of about 32 k values, 256 KiB), bounding the
+        temporary memory.
 
     Returns
     -------
@@ -355,27 +356,28 @@ def tiou_matrix(
         cnt = np.searchsorted(np.sort(sb), sa + la, side="left") - np.searchsorted(
             np.sort(sb + lb), sa, side="right"
         )
-        dense = int(np.maximum(cnt, 0).sum()) > 0.25 * n * m
+        dense = int(np.maximum(cnt, 0).sum()) > 0.05 * n * m
     else:
         dense = False
+    rows = int(chunk_size) if chunk_size else max(1, (1 << 15) // max(m, 1))
     if not dense:
-        out = np.zeros((n, m))
+        # a sequential zero fill, then the overlapping pairs dropped in
+        out = np.empty((n, m))
+        out.fill(0.0)
         i, j, t = _overlap_pairs(ea, eb, ga, gb)
         out[i, j] = t
         return out
-    return _dense_tiou(ea, eb, ga, gb, chunk_size)
+    return _dense_tiou(ea, eb, ga, gb, rows)
 
 
 def _dense_tiou(
-    a: EventList, b: EventList, ga: np.ndarray | None, gb: np.ndarray | None,
-    chunk_size: int | None,
+    a: EventList, b: EventList, ga: np.ndarray | None, gb: np.ndarray | None, rows: int
 ) -> np.ndarray:
     sa, ea = a.starts, a.ends
     sb, eb = b.starts, b.ends
     la, lb = ea - sa, eb - sb
     n, m = sa.size, sb.size
     out = np.empty((n, m))
-    rows = int(chunk_size) if chunk_size else max(1, (1 << 18) // max(m, 1))
     tmp = np.empty((min(rows, n), m))
     for i0 in range(0, n, rows):
         i1 = min(n, i0 + rows)
