@@ -267,7 +267,9 @@ class TestPairwise:
     def test_empty_pairs(self):
         a = np.array([[0, 0, 0, 0], [0, 0, 1, 1]])
         out = B.pairwise_iou(a, a)
-        assert np.isnan(out[0, 0]) and out[1, 1] == 1 and out[0, 1] == 0
+        assert np.isnan(out[0, 0])
+        assert out[1, 1] == 1
+        assert out[0, 1] == 0
         assert B.pairwise_iou(a, a, empty=0.0)[0, 0] == 0.0
         with pytest.raises(so.EmptyUnionError):
             B.pairwise_iou(a, a, empty="raise")

@@ -127,7 +127,7 @@ class TestGradients:
         rng = np.random.default_rng(12)
         p = B.convert(random_boxes(rng, 12, max_size=4), "xyxy", fmt)
         t = B.convert(random_boxes(rng, 12, max_size=4), "xyxy", fmt)
-        loss, gp, gt = B.loss_grad(p, t, kind, "sum", gamma, fmt)
+        _, gp, gt = B.loss_grad(p, t, kind, "sum", gamma, fmt)
         h = 1e-6
         for i in range(p.shape[0]):
             alpha, w = ref_frozen(to_xyxy(p[i], fmt), to_xyxy(t[i], fmt), gamma)
@@ -148,9 +148,10 @@ class TestGradients:
         rng = np.random.default_rng(13)
         p, t = random_boxes(rng, 6), random_boxes(rng, 1)[0]
         l_sum, gp_sum, gt_sum = B.loss_grad(p, t, "diou", "sum")
-        l_mean, gp_mean, gt_mean = B.loss_grad(p, t, "diou", "mean")
+        _, gp_mean, _ = B.loss_grad(p, t, "diou", "mean")
         per, gp_none, _ = B.loss_grad(p, t, "diou", "none")
-        assert gt_sum.shape == (4,) and gp_sum.shape == (6, 4)
+        assert gt_sum.shape == (4,)
+        assert gp_sum.shape == (6, 4)
         np.testing.assert_allclose(gp_mean * 6, gp_sum, rtol=1e-14)
         np.testing.assert_allclose(gp_none, gp_sum, rtol=1e-14)
         np.testing.assert_allclose(per.sum(), l_sum)
