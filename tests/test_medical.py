@@ -155,6 +155,12 @@ def test_surfel_areas_of_a_single_voxel():
     assert table[255] == 0.0
     np.testing.assert_allclose(table[0b00001111], 1.0, rtol=1e-12)  # half cube: a flat square
     np.testing.assert_allclose(table[0b00000011], np.sqrt(2) / 2, rtol=1e-12)
+    # face-diagonal (ambiguous) configurations stay separate corner triangles, as in the
+    # marching-cubes table of DeepMind's surface-distance (Lorensen's cases, no tunnels)
+    r3, r2 = np.sqrt(3) / 8, np.sqrt(2) / 4
+    np.testing.assert_allclose(table[[6, 22, 24, 25, 27]],
+                               [2 * r3, 3 * r3, 2 * r3, r3 + 2 * r2, 4 * r3 + 2 * r2],
+                               rtol=1e-12)
     # the flat square scales with the two spacings of its plane (bits vary along axes 1, 2)
     np.testing.assert_allclose(surfel_area_table((2.0, 3.0, 5.0))[0b00001111], 15.0,
                                rtol=1e-12)
