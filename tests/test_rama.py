@@ -655,3 +655,27 @@ def test_reader_errors_name_line(tmp_path):
     empty.write_text("data_x\n_cell.length_a 1.0\n")
     with pytest.raises(FileFormatError, match=r"empty\.cif: no _atom_site loop"):
         phi_psi(empty)
+
+
+def test_selenomethionine_joins_the_chain(tmp_path):
+    """A HETATM MSE inside a chain is a residue, not a chain break (unlike PPBuilder's default)."""
+    lines = [ln for ln in _pdb_lines() if ln.startswith("ATOM")]
+    third = lines[11][22:26]
+    mutated = []
+    for ln in lines:
+        if ln[22:26] == third:
+            ln = "HETATM" + ln[6:17] + "MSE" + ln[20:]
+        mutated.append(ln)
+    (tmp_path / "a.pdb").write_text("\n".join(lines) + "\nEND\n")
+    (tmp_path / "m.pdb").write_text("\n".join(mutated) + "\nEND\n")
+    a, m = phi_psi(tmp_path / "a.pdb"), phi_psi(tmp_path / "m.pdb")
+    row = m["resseq"] == int(third)
+    assert m.loc[row, "resname"].item() == "MSE"
+    assert m.loc[row, "category"].item() == "general"
+    np.testing.assert_allclose(m[["phi", "psi", "omega"]], a[["phi", "psi", "omega"]])
+
+
+def test_insertion_codes_are_neighbours_by_order(shared_data):
+    t = phi_psi(shared_data / "structures" / "4ZHL.cif").set_index(["chain", "resseq", "icode"])
+    seq = t.loc["U"].loc[[(37, ""), (37, "A"), (37, "B"), (37, "C"), (38, "")]]
+    assert seq[["phi", "psi"]].notna().all().all()
