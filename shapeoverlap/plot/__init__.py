@@ -6,9 +6,10 @@ Periodic axes are drawn without seams.
 
 from __future__ import annotations
 
+from ._boxes import boxes, threshold_curve
 from ._grid import region_overlap
 from ._medical import mask_overlay
 from ._rama import rama
 from ._timeline import timeline
 
-__all__ = ["mask_overlay", "rama", "region_overlap", "timeline"]
+__all__ = ["boxes", "mask_overlay", "rama", "region_overlap", "threshold_curve", "timeline"]
