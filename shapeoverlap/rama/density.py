@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .._kernels.dihedral import wrap_degrees
 from .structure import CATEGORIES
 
 __all__ = ["angles_array", "cell_area", "density", "regions", "torus_coords"]
@@ -101,9 +100,10 @@ def angles_array(angles: Any, category: str | None = None, name: str = "angles")
 
 
 def _bin_index(values: np.ndarray, n: int) -> np.ndarray:
-    res = PERIOD / n
-    idx = np.floor((wrap_degrees(values) + 180.0) / res).astype(np.int64)
-    return np.mod(idx, n)
+    # the integer modulo wraps any number of whole turns
+    idx = np.floor((values + 180.0) / (PERIOD / n)).astype(np.int64)
+    idx %= n
+    return idx
 
 
 def default_bandwidth(arr: np.ndarray, resolution: float) -> float:
@@ -196,8 +196,8 @@ def density(
     """
     n = _cells(resolution)
     full, mask = _rows(angles, category)
-    finite = ~np.isnan(full).any(axis=1)
-    arr = full[finite]
+    finite = ~(np.isnan(full[:, 0]) | np.isnan(full[:, 1]))
+    arr = full if finite.all() else full[finite]
     if weights is None:
         w = np.ones(len(arr))
     else:
