@@ -1,25 +1,6 @@
-r"""Boxes: the special case of rectangles (and cuboids, and rotated rectangles).
+"""Axis-aligned and rotated boxes: scores, losses, coding, assignment, NMS.
 
-Axis-aligned boxes are arrays of shape ``(..., 4)`` — ``(x1, y1, x2, y2)`` by default, or
-``xywh`` / ``cxcywh`` through ``fmt=`` — and 3-D boxes ``(..., 6)`` = ``(x1, y1, z1, x2, y2,
-z2)`` (``xywh`` reads ``(x, y, z, w, h, d)``, ``cxcywh`` ``(cx, cy, cz, w, h, d)``). Rotated
-boxes are ``(..., 5)`` = ``(cx, cy, w, h, angle)`` with corners ``centre + R(angle) (±w/2, ±h/2)``,
-``R`` the counter-clockwise rotation (y axis up), angles in radians (``degrees=True`` for degrees).
-
-Policy for degenerate input (the same everywhere in this module):
-
-* a box of zero width, height or depth is a valid box of measure 0;
-* where both boxes have measure 0 the union is empty and every score is ``empty`` (default NaN;
-  ``"raise"`` raises :class:`~shapeoverlap.EmptyUnionError`);
-* CIoU of two boxes with equal aspect ratio and IoU 1 takes the continuous limit α = 0 of
-  ``α = v / (1 − IoU + v)``; a zero-size box has aspect angle ``atan2(0, 0) = 0``;
-* inverted boxes (``x2 < x1``, or a negative size) raise ``ValueError`` unless ``clip=True``,
-  which clips them to empty boxes (``x2 = x1``);
-* NaN or infinite coordinates raise ``ValueError``.
-
-No absolute epsilon is used: every quantity is a ratio of lengths, areas or volumes built from
-coordinate differences, so scaling all boxes by any factor leaves every score unchanged up to
-rounding.
+See :mod:`shapeoverlap.boxes` for the conventions.
 """
 
 from __future__ import annotations
@@ -30,10 +11,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._kernels import boxes as _kb
-from ._kernels import rotated as _kr
-from ._validate import check_choice, check_empty, raise_if_empty
-from .stats import OverlapStats
+from .._kernels import boxes as _kb
+from .._kernels import rotated as _kr
+from .._validate import check_choice, check_empty, raise_if_empty
+from ..stats import OverlapStats
 
 __all__ = [
     "assign",
