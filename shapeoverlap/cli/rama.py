@@ -106,9 +106,11 @@ def rama_section(outdir: Path) -> list[tuple[str, pd.DataFrame]]:
     residues = classify(phi_psi(path))
     residues.insert(0, "structure", path.name)
     table = summary(residues)
-    ax = rama_plot(residues, title=f"{path.name} against the embedded reference")
-    ax.figure.savefig(outdir / "rama_5PTI.png", dpi=120, bbox_inches="tight")
-    plt.close(ax.figure)
+    axes = rama_plot(residues, by_category=True,
+                     title=f"{path.name} against the embedded reference")
+    fig = axes[0, 0].figure
+    fig.savefig(outdir / "rama_5PTI.png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
     empirical = regions(reference("general"))
     steric = steric_regions("ala")
     scores = compare(steric, empirical).reset_index()
