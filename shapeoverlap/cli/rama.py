@@ -34,6 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument("--residues", metavar="FILE",
                    help="also write the per-residue table (angles, class, region) as CSV")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    # --plot draws one panel per residue class, each against its own reference
     add_output_options(p)
     p.set_defaults(run=run)
 
@@ -77,9 +78,11 @@ def run(args: argparse.Namespace) -> int:
 
         from ..plot import rama as rama_plot
 
-        ax = rama_plot(residues, reference=ref, title=", ".join(Path(f).name for f in files[:3]))
-        ax.figure.savefig(figure, dpi=150, bbox_inches="tight")
-        plt.close(ax.figure)
+        axes = rama_plot(residues, reference=ref, by_category=True,
+                         title=", ".join(Path(f).name for f in files[:3]))
+        fig = axes[0, 0].figure
+        fig.savefig(figure, dpi=120, bbox_inches="tight")
+        plt.close(fig)
     return 0
 
 
