@@ -9,11 +9,12 @@ both angles defined to ``shapeoverlap/data/rama/reference_angles.csv.gz`` (angle
 
 Usage::
 
-    python scripts/build_rama_reference.py
+    python scripts/build_rama_reference.py [--out FILE]
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import io
 from pathlib import Path
@@ -27,8 +28,12 @@ DATA = ROOT / "shapeoverlap" / "data" / "rama"
 HELD_OUT = {"5PTI.cif.gz"}  # the demo structure: validated against the reference, not in it
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Write reference_angles.csv.gz from the shipped structures."""
+    parser = argparse.ArgumentParser(description="rebuild the embedded Ramachandran reference")
+    parser.add_argument("--out", default=str(DATA / "reference_angles.csv.gz"),
+                        help="output file (default: the shipped one)")
+    args = parser.parse_args(argv)
     files = sorted(p for p in (DATA / "structures").iterdir()
                    if p.is_file() and p.name not in HELD_OUT)
     frames = []
@@ -43,7 +48,7 @@ def main() -> None:
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
         gz.write(text.encode("utf-8"))
-    (DATA / "reference_angles.csv.gz").write_bytes(buf.getvalue())
+    Path(args.out).write_bytes(buf.getvalue())
     counts = table["category"].value_counts().to_dict()
     print(f"{len(files)} structures, {len(table)} residues: {counts}")
 

@@ -679,3 +679,19 @@ def test_insertion_codes_are_neighbours_by_order(shared_data):
     t = phi_psi(shared_data / "structures" / "4ZHL.cif").set_index(["chain", "resseq", "icode"])
     seq = t.loc["U"].loc[[(37, ""), (37, "A"), (37, "B"), (37, "C"), (38, "")]]
     assert seq[["phi", "psi"]].notna().all().all()
+
+
+def test_embedded_reference_is_reproducible(tmp_path):
+    """The build script regenerates the shipped reference byte for byte."""
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path = root / "scripts" / "build_rama_reference.py"
+    if not path.is_file():
+        pytest.skip("scripts/ is not part of this source tree")
+    script = runpy.run_path(str(path))
+    out = tmp_path / "ref.csv.gz"
+    script["main"](["--out", str(out)])
+    shipped = root / "shapeoverlap" / "data" / "rama" / "reference_angles.csv.gz"
+    assert out.read_bytes() == shipped.read_bytes()
