@@ -9,7 +9,8 @@ Two discretisations of the surface of a binary mask on a regular grid:
 * **surface elements (surfels)** — the corners of the voxel grid whose 2×2×2 (2×2 in 2-D)
   neighbourhood holds both mask and background voxels. Each carries the area (length in 2-D)
   of the marching-cubes (marching-squares) pieces inside its neighbourhood, as in DeepMind's
-  surface-distance package; corners lie half a voxel off the voxel centres.
+  surface-distance package (the same 256 areas for any spacing); corners lie half a voxel
+  off the voxel centres.
 
 Every function takes arrays and returns arrays; the public wrappers live in
 :mod:`shapeoverlap.medical`.
@@ -106,16 +107,22 @@ def _corner_value(code: int, nd: int) -> np.ndarray:
 def _triangle_area_vectors() -> tuple[np.ndarray, ...]:
     """Area vectors (cross product / 2) of the marching-cubes triangles of each 3-D code.
 
-    In voxel units; Lorensen's table (ambiguous faces left open, as DeepMind's table).
+    In voxel units. Lorensen's case table leaves ambiguous faces open; a configuration with
+    more than four inside corners takes the triangles of its complement, so that a surface
+    element's area does not depend on which side is called inside (DeepMind's table has the
+    same symmetry and the same areas).
     """
     from skimage.measure import marching_cubes
 
-    out: list[np.ndarray] = [np.zeros((0, 3))]
-    for code in range(1, 255):
-        verts, faces, _, _ = marching_cubes(_corner_value(code, 3), 0.5, method="lorensen")
+    out: list[np.ndarray] = []
+    for code in range(256):
+        if code in (0, 255):
+            out.append(np.zeros((0, 3)))
+            continue
+        use = code if bin(code).count("1") <= 4 else 255 - code
+        verts, faces, _, _ = marching_cubes(_corner_value(use, 3), 0.5, method="lorensen")
         tri = verts[faces].astype(np.float64)
         out.append(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]) / 2.0)
-    out.append(np.zeros((0, 3)))
     return tuple(out)
 
 

@@ -368,7 +368,8 @@ def score(
     * ``nsd`` (normalised surface distance, surface Dice at ``tolerance`` τ; Nikolov et al.
       2021, DeepMind's definition): surface elements sit at the corners of the voxel grid
       whose 2×2×2 neighbourhood is mixed, each with the area of its marching-cubes triangles
-      (Lorensen's table) scaled by ``spacing``; with :math:`S_P`, :math:`S_R` the elements,
+      (Lorensen's cases, complement-symmetric; the areas of DeepMind's lookup table) scaled by
+      ``spacing``; with :math:`S_P`, :math:`S_R` the elements,
       :math:`a` their areas and distances taken between element positions,
       :math:`\mathrm{NSD} = (\sum_{s \in S_P, d(s, S_R) \le τ} a_s +
       \sum_{s \in S_R, d(s, S_P) \le τ} a_s) / (\sum_{S_P} a + \sum_{S_R} a)`.
