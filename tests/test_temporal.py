@@ -243,6 +243,10 @@ class TestSetIoU:
         e = EventList.from_arrays([], [])
         t = set_iou(e, e)
         assert len(t) == 0
+        one = EventList.from_arrays([0.0], [2.0])
+        t = set_iou(e, one)
+        assert t.loc["event"].tolist() == [0.0, 2.0, 0.0, 0]
+        assert t.intersection.dtype == np.float64
         t = set_iou(e, e, by_label=False)
         assert math.isnan(t.loc["all", "jaccard"])
         assert set_iou(e, e, by_label=False, empty=1.0).loc["all", "jaccard"] == 1.0
@@ -371,6 +375,15 @@ class TestMatch:
             m = match(ref, pred, tiou=0.2, method="greedy", by_label=by_label)
             got = sorted(zip(m.ref, m.pred, strict=True))
             assert got == sorted(brute_greedy(ref, pred, 0.2, by_label))
+
+    def test_empty_inputs(self):
+        e = EventList.from_arrays([], [])
+        x = EventList.from_arrays([0, 1], [1, 3], score=[1.0, 2.0])
+        for a, b in ((e, x), (x, e), (e, e)):
+            for method in ("hungarian", "greedy"):
+                m = match(a, b, method=method)
+                assert len(m) == 0
+                assert m.dtypes.tolist() == [np.int64, np.int64, np.float64]
 
     def test_labels_must_agree(self):
         ref = EventList.from_arrays([0], [2], label="a")

@@ -259,9 +259,9 @@ def set_iou(
     lab_a = ka % n_lab if by_label else np.zeros_like(ka)
     lab_b = kb % n_lab if by_label else np.zeros_like(kb)
     lab_i = ki % n_lab if by_label else np.zeros_like(ki)
-    size_a = np.bincount(lab_a, weights=ea - sa, minlength=n_lab)[:n_lab]
-    size_b = np.bincount(lab_b, weights=eb - sb, minlength=n_lab)[:n_lab]
-    inter = np.bincount(lab_i, weights=ei - si, minlength=n_lab)[:n_lab]
+    size_a = np.bincount(lab_a, weights=ea - sa, minlength=n_lab)[:n_lab].astype(np.float64)
+    size_b = np.bincount(lab_b, weights=eb - sb, minlength=n_lab)[:n_lab].astype(np.float64)
+    inter = np.bincount(lab_i, weights=ei - si, minlength=n_lab)[:n_lab].astype(np.float64)
     count = np.bincount(lab_i, minlength=n_lab)[:n_lab].astype(np.int64)
     if per is not None and si.size:
         # pieces [0, x) and [y, period) of one group are a single intersection on the circle
@@ -477,6 +477,8 @@ def _assign(
 ) -> np.ndarray:
     if method == "hungarian":
         return _hungarian(r, p, w, len(ref), len(pred))
+    if len(pred) == 0:  # nothing to rank: an empty prediction list needs no scores
+        return np.zeros(r.size, dtype=bool)
     return _greedy(r, p, w, _score_rank(pred, "method='greedy'"))
 
 
@@ -539,7 +541,8 @@ def match(
     keep = w >= t
     i, j, w = i[keep], j[keep], w[keep]
     sel = _assign(i, j, w, r, p, method)
-    out = pd.DataFrame({"ref": i[sel], "pred": j[sel], "tiou": w[sel]})
+    out = pd.DataFrame({"ref": i[sel].astype(np.int64), "pred": j[sel].astype(np.int64),
+                        "tiou": w[sel].astype(np.float64)})
     return out.sort_values("ref", kind="stable").reset_index(drop=True)
 
 
