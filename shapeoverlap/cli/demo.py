@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..boxes._demo import boxes_section
 from ._output import print_table
 from .events import events_section
 from .rama import rama_section
@@ -77,6 +78,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("medical", medical_section),
     ("rama", rama_section),
     ("events", events_section),
+    ("boxes", boxes_section),
 ]
 
 
