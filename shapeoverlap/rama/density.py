@@ -199,7 +199,7 @@ def density(
     finite = ~(np.isnan(full[:, 0]) | np.isnan(full[:, 1]))
     arr = full if finite.all() else full[finite]
     if weights is None:
-        w = np.ones(len(arr))
+        w = None
     else:
         try:
             w_all = np.asarray(weights, dtype=float)
@@ -213,7 +213,7 @@ def density(
         if not np.all(np.isfinite(w_all)) or (w_all < 0).any():
             raise ValueError("weights must be finite and non-negative")
         w = w_all[mask][finite]
-    if len(arr) == 0 or w.sum() <= 0:
+    if len(arr) == 0 or (w is not None and w.sum() <= 0):
         what = f" of category {category!r}" if category is not None else ""
         raise ValueError(f"angles holds no finite (phi, psi) pair{what} with positive weight")
     if bandwidth is None:
@@ -228,7 +228,10 @@ def density(
             raise ValueError(f"bandwidth must be a positive number of degrees; got {bandwidth!r}")
     i = _bin_index(arr[:, 0], n)
     j = _bin_index(arr[:, 1], n)
-    hist = np.bincount(i * n + j, weights=w, minlength=n * n).reshape(n, n)
+    flat = i * n + j
+    counts = np.bincount(flat, minlength=n * n) if w is None else np.bincount(
+        flat, weights=w, minlength=n * n)
+    hist = counts.reshape(n, n).astype(float)
     kf = _von_mises_fft(n, bw)
     # rfft2 transforms the last axis with rfft and the first with a full FFT.
     full_k = np.fft.fft(np.fft.irfft(kf, n))
