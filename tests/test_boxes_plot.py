@@ -42,3 +42,18 @@ def test_errors():
         so.plot.boxes([[0, 0, 1, 1]], scores=[1, 2])
     with pytest.raises(ValueError, match="values 'x' must be non-empty and free of NaN"):
         so.plot.threshold_curve({"x": []})
+
+
+def test_demo_section(tmp_path):
+    from shapeoverlap.boxes._demo import boxes_section, convergence_race
+
+    tables = boxes_section(tmp_path)
+    assert (tmp_path / "boxes_convergence_race.png").stat().st_size > 1000
+    family, race = (t for _, t in tables)
+    row = family.set_index("pair").loc["identical"]
+    assert row.tolist() == [1.0] * 5
+    assert family.set_index("pair").loc["disjoint, near", "giou"] == pytest.approx(-0.2)
+    assert race.set_index("loss").loc["IoU", "iou_final"] == 0.0  # no gradient when disjoint
+    curves = convergence_race(iterations=200)
+    assert curves["DIoU"][-1] > 0.99
+    assert curves["GIoU"][-1] > 0.99
