@@ -54,6 +54,6 @@ def test_demo_section(tmp_path):
     assert row.tolist() == [1.0] * 5
     assert family.set_index("pair").loc["disjoint, near", "giou"] == pytest.approx(-0.2)
     assert race.set_index("loss").loc["IoU", "iou_final"] == 0.0  # no gradient when disjoint
-    curves = convergence_race(iterations=200)
+    curves = convergence_race()
     assert curves["DIoU"][-1] > 0.99
     assert curves["GIoU"][-1] > 0.99
