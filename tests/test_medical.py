@@ -489,3 +489,11 @@ def test_matches_medpy_where_installed():
         np.testing.assert_allclose(row["hd"], mb.hd(a, b, spacing), rtol=1e-9)
         np.testing.assert_allclose(row["hd95"], mb.hd95(a, b, spacing), rtol=1e-9)
         np.testing.assert_allclose(row["assd"], mb.assd(a, b, spacing), rtol=1e-9)
+
+
+def test_volume_difference():
+    ref = cube((6, 6, 6), (1, 1, 1), (3, 3, 3))
+    pred = cube((6, 6, 6), (1, 1, 1), (4, 3, 3))
+    t = so.medical.score(pred, ref, metrics=("volume_pred", "volume_ref", "volume_diff"),
+                         spacing=(2.0, 1.0, 0.5))
+    assert t[["volume_pred", "volume_ref", "volume_diff"]].iloc[0].tolist() == [12.0, 8.0, 4.0]

@@ -19,7 +19,8 @@ from ._io import load
 
 __all__ = ["AFFINE_ATOL", "HD95_MODES", "METRICS", "check_options", "score"]
 
-METRICS = ("dice", "iou", "hd", "hd95", "assd", "nsd", "volume_pred", "volume_ref")
+METRICS = ("dice", "iou", "hd", "hd95", "assd", "nsd", "volume_pred", "volume_ref",
+           "volume_diff")
 HD95_MODES = ("directed", "pooled", "surfel")
 DEFAULT_METRICS = ("dice", "iou", "hd95", "assd", "nsd")
 #: Largest absolute difference allowed between two affines (mm, and unitless for the
@@ -306,7 +307,7 @@ def score(
         must agree), else to uniform DataArray coordinates, else 1.
     metrics : sequence of str, default ("dice", "iou", "hd95", "assd", "nsd")
         Columns to compute, in order, from ``dice, iou, hd, hd95, assd, nsd, volume_pred,
-        volume_ref``.
+        volume_ref, volume_diff``.
     tolerance : float, default 1.0
         Distance (mm) within which surfaces count as agreeing, for ``nsd``.
     hd95 : {"directed", "pooled", "surfel"}, default "directed"
@@ -351,6 +352,7 @@ def score(
       :math:`2\sum pq / (\sum p + \sum q)` and :math:`\sum pq / (\sum p + \sum q - \sum pq)`.
     * ``volume_pred``, ``volume_ref``: :math:`|P|`, :math:`|R|` (:math:`\sum p` for
       probabilities) times the voxel volume, in mm³.
+    * ``volume_diff`` :math:`= |P| - |R|` in mm³ (positive when the prediction is larger).
     * Boundary voxels :math:`\partial P`: voxels of :math:`P` with a face neighbour outside it
       (erosion with the face-connected element; outside the array is background), as MONAI
       and medpy. :math:`d(x, \partial R)` is the Euclidean distance (with ``spacing``) between
@@ -440,6 +442,7 @@ def _fill_row(row: dict[str, Any], metrics: Sequence[str], inter: float, size_p:
             row["iou"] = inter / (size_p + size_r - inter)
     row["volume_pred"] = size_p * voxel
     row["volume_ref"] = size_r * voxel
+    row["volume_diff"] = (size_p - size_r) * voxel
 
 
 def _fill_empty_boundary(row: dict[str, Any], side: str) -> None:
