@@ -315,6 +315,9 @@ class TestTiou:
 
     def test_zero_length_pairs(self):
         np.testing.assert_array_equal(tiou_matrix([[1, 1]], [[1, 1], [0, 2]]), [[0.0, 0.0]])
+        # many overlaps: the blocked dense path, where 0/0 of two empty events must give 0
+        dense = tiou_matrix([[1, 1], [0, 2]], [[1, 1], [0, 3]], chunk_size=1)
+        np.testing.assert_array_equal(dense, [[0.0, 0.0], [0.0, 2 / 3]])
 
     def test_errors(self):
         with pytest.raises(ValueError, match=r"a must have shape \(N, 2\)"):

@@ -389,9 +389,14 @@ def _dense_tiou(
         np.maximum(blk, 0.0, out=blk)  # intersection
         np.add(la[i0:i1, None], lb[None, :], out=t)
         np.subtract(t, blk, out=t)  # union
-        np.divide(blk, t, out=blk, where=t > 0)  # union 0 only for two empty events: 0
+        with np.errstate(invalid="ignore"):
+            np.divide(blk, t, out=blk)  # 0/0 only for two zero-length events: fixed below
         if ga is not None and gb is not None:
             blk[ga[i0:i1, None] != gb[None, :]] = 0.0
+    empty_a, empty_b = la == 0, lb == 0
+    if empty_a.any() and empty_b.any():  # a zero-length event overlaps nothing: tIoU 0
+        out[empty_a] = 0.0
+        out[:, empty_b] = 0.0
     return out
 
 
