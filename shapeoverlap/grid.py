@@ -117,7 +117,7 @@ def cell_widths(coord: Any, period: float | None = None) -> np.ndarray | float:
     d = np.abs(d)
     span = abs(x[-1] - x[0])
     if np.allclose(d, d[0], rtol=1e-9, atol=0):
-        return span / (x.size - 1)
+        return float(span / (x.size - 1))
     w = np.empty_like(x)
     w[1:-1] = 0.5 * (d[:-1] + d[1:])
     if period is not None:

@@ -89,7 +89,7 @@ def region_overlap(
     >>> a = np.zeros((20, 20), bool); a[5:12, 4:10] = True
     >>> ax = so.plot.region_overlap(a, np.roll(a, 3, axis=1))
     >>> ax.get_title()
-    'IoU 0.400, Dice 0.571'
+    'IoU 0.333, Dice 0.500'
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
