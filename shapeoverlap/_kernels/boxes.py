@@ -65,6 +65,24 @@ def stop_gradient(x: Any) -> Any:
     return detach() if callable(detach) else x
 
 
+def relu(x: Any, xp: Any) -> Any:
+    """``max(x, 0)`` (``clamp`` on torch tensors, whose ``maximum`` wants two tensors)."""
+    clamp = getattr(x, "clamp", None)
+    if callable(clamp):
+        return clamp(min=0)
+    return xp.maximum(x, 0)
+
+
+def columns(x: Any, xp: Any) -> list[Any]:
+    """Split the last axis of ``x`` into contiguous arrays (one copy; fast elementwise ops)."""
+    movedim = getattr(x, "movedim", None)
+    if callable(movedim):
+        t = movedim(-1, 0).contiguous()
+    else:
+        t = np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0))
+    return [t[k] for k in range(t.shape[0])]
+
+
 def _prod(cols: list[Any]) -> Any:
     out = cols[0]
     for c in cols[1:]:
@@ -78,56 +96,86 @@ class Terms:
     Attributes hold the per-axis columns (lists of arrays, one per axis) and the products.
     """
 
-    def __init__(self, a: Any, b: Any, xp: Any, geometry: bool = True) -> None:
+    def __init__(self, a: Any, b: Any, xp: Any, geometry: bool | str = True) -> None:
+        # geometry: True (everything), False (IoU only) or the score it is needed for.
+        want_hull = geometry is True or geometry == "giou"
+        want_dist = geometry is True or geometry in ("diou", "ciou")
         d = a.shape[-1] // 2
         self.d = d
-        self.lo_a = [a[..., k] for k in range(d)]
-        self.hi_a = [a[..., d + k] for k in range(d)]
-        self.lo_b = [b[..., k] for k in range(d)]
-        self.hi_b = [b[..., d + k] for k in range(d)]
+        ca, cb = columns(a, xp), columns(b, xp)
+        self.lo_a, self.hi_a = ca[:d], ca[d:]
+        self.lo_b, self.hi_b = cb[:d], cb[d:]
         self.w_a = [h - lo for lo, h in zip(self.lo_a, self.hi_a, strict=True)]
         self.w_b = [h - lo for lo, h in zip(self.lo_b, self.hi_b, strict=True)]
         self.ov_raw = [
             xp.minimum(ha, hb) - xp.maximum(la, lb)
             for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
         ]
-        self.ov = [xp.where(o > 0, o, xp.zeros_like(o)) for o in self.ov_raw]
+        self.ov = [relu(o, xp) for o in self.ov_raw]
         self.inter = _prod(self.ov)
         self.vol_a = _prod(self.w_a)
         self.vol_b = _prod(self.w_b)
         self.union = self.vol_a + self.vol_b - self.inter
         self.ok = self.union > 0
-        self.union_safe = xp.where(self.ok, self.union, xp.ones_like(self.union))
+        # Where every union is non-empty (the usual case) no denominator can vanish: the hull
+        # holds the union and its diagonal is positive. Otherwise divisions use safe values.
+        self.all_ok = bool(xp.all(self.ok))
+        self.union_safe = self._safe(self.union, self.ok, xp)
         self.iou = self.inter / self.union_safe
-        if not geometry:
-            return
-        self.hull_k = [
-            xp.maximum(ha, hb) - xp.minimum(la, lb)
-            for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
-        ]
-        self.hull = _prod(self.hull_k)
-        self.dc = [
-            ((la + ha) - (lb + hb)) / 2
-            for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
-        ]
-        self.rho2 = sum(c * c for c in self.dc[1:]) + self.dc[0] * self.dc[0]
-        self.diag2 = sum(h * h for h in self.hull_k[1:]) + self.hull_k[0] * self.hull_k[0]
-        # Where the union is non-empty the hull and its diagonal are positive too.
-        self.hull_safe = xp.where(self.hull > 0, self.hull, xp.ones_like(self.hull))
-        self.diag2_safe = xp.where(self.diag2 > 0, self.diag2, xp.ones_like(self.diag2))
+        if want_hull or want_dist:
+            # max(ha, hb) − min(la, lb) = (wa + wb) − (min(ha, hb) − max(la, lb))
+            self.hull_k = [
+                (wa + wb) - o for wa, wb, o in zip(self.w_a, self.w_b, self.ov_raw, strict=True)
+            ]
+        if want_hull:
+            self.hull = _prod(self.hull_k)
+            self.hull_safe = self._safe(self.hull, self.hull > 0, xp)
+        if want_dist:
+            # twice the centre offsets: (lo_a + hi_a) - (lo_b + hi_b)
+            self.sc = [
+                (la + ha) - (lb + hb)
+                for la, ha, lb, hb in zip(
+                    self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True
+                )
+            ]
+            self.rho2 = _sum([c * c for c in self.sc]) / 4
+            self.diag2 = _sum([h * h for h in self.hull_k])
+            self.diag2_safe = self._safe(self.diag2, self.diag2 > 0, xp)
+
+    def _safe(self, den: Any, ok: Any, xp: Any) -> Any:
+        if self.all_ok:
+            return den
+        return xp.where(ok, den, xp.ones_like(den))
 
 
-def terms(a: Any, b: Any, xp: Any, geometry: bool = True) -> Terms:
+def _sum(cols: list[Any]) -> Any:
+    out = cols[0]
+    for c in cols[1:]:
+        out = out + c
+    return out
+
+
+def terms(a: Any, b: Any, xp: Any, geometry: bool | str = True) -> Terms:
     """Compute :class:`Terms` for xyxy boxes ``a`` and ``b``."""
     return Terms(a, b, xp, geometry)
 
 
-def _aspect(t: Terms, xp: Any) -> tuple[Any, Any, Any]:
-    """CIoU's aspect term: ``v`` and the two angles ``atan2(w, h)`` (0 for a point box)."""
-    th_a = _atan2(t.w_a[0], t.w_a[1], xp)
-    th_b = _atan2(t.w_b[0], t.w_b[1], xp)
-    diff = th_b - th_a
-    return FOUR_OVER_PI2 * diff * diff, th_a, th_b
+def _aspect(t: Terms, xp: Any) -> tuple[Any, Any]:
+    """CIoU's aspect term ``v`` and the angle difference ``atan(w_b/h_b) − atan(w_a/h_a)``.
+
+    The difference is one ``atan2`` of the rotation taking ``(h_a, w_a)`` to ``(h_b, w_b)``
+    (exact for sizes >= 0). A point box (zero width and height) has no aspect ratio: the
+    difference is 0 there, with a zero gradient.
+    """
+    wa, ha = t.w_a[0], t.w_a[1]
+    wb, hb = t.w_b[0], t.w_b[1]
+    y = wb * ha - hb * wa
+    x = hb * ha + wb * wa
+    if bool(xp.any(x == 0)):
+        point = (x == 0) & (y == 0)
+        x = xp.where(point, xp.ones_like(x), x)
+    diff = _atan2(y, x, xp)
+    return FOUR_OVER_PI2 * diff * diff, diff
 
 
 def ciou_alpha(t: Terms, v: Any, xp: Any) -> Any:
@@ -149,11 +197,25 @@ def measure(kind: str, t: Terms, xp: Any, *, constant_alpha: bool = False) -> An
     out = t.iou - t.rho2 / t.diag2_safe
     if kind == "diou":
         return out
-    v, _, _ = _aspect(t, xp)
-    alpha = ciou_alpha(t, v, xp)
+    v, _ = _aspect(t, xp)
     if constant_alpha:
+        with _no_grad(v):
+            alpha = ciou_alpha(t, stop_gradient(v), xp)
         alpha = stop_gradient(alpha)
+    else:
+        alpha = ciou_alpha(t, v, xp)
     return out - alpha * v
+
+
+def _no_grad(x: Any) -> Any:
+    """``torch.no_grad()`` for tensors, a no-op context otherwise."""
+    if hasattr(x, "requires_grad"):
+        import torch
+
+        return torch.no_grad()
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def _others(cols: list[np.ndarray]) -> list[Any]:
@@ -198,11 +260,9 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
         g_rho2 = -1 / t.diag2_safe
         g_diag2 = t.rho2 / t.diag2_safe**2
         if kind == "ciou":
-            v, _, _ = _aspect(t, np)
+            v, diff = _aspect(t, np)
             alpha = ciou_alpha(t, v, np)
-            th_a = np.arctan2(t.w_a[0], t.w_a[1])
-            th_b = np.arctan2(t.w_b[0], t.w_b[1])
-            dv = 2 * FOUR_OVER_PI2 * (th_b - th_a)
+            dv = 2 * FOUR_OVER_PI2 * diff
             g_tha = alpha * dv  # d(-alpha v)/d th_a = -alpha * (-dv)
             g_thb = -alpha * dv
 
@@ -221,7 +281,7 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
         t_ha = _pick(ha > hb, ha == hb)
         t_la = _pick(la < lb, la == lb)
         g_h = g_hull * hull_others[k] + g_diag2 * 2 * t.hull_k[k]
-        g_dc = g_rho2 * 2 * t.dc[k]
+        g_dc = g_rho2 * t.sc[k]  # 2 * dc
         g_wa = g_va * wa_others[k]
         g_wb = g_vb * wb_others[k]
         if g_tha is not None and k < 2:

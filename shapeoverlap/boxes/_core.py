@@ -90,8 +90,11 @@ def _first_bad(mask: Any) -> tuple[int, tuple[int, ...]]:
 
 
 def _check_finite(x: Any, name: str, xp: Any) -> None:
+    # One reduction on the fast path: any NaN or infinity makes the sum non-finite.
+    if x.ndim == 0 or math.prod(x.shape) == 0 or bool(xp.isfinite(xp.sum(x))):
+        return
     bad = ~xp.isfinite(x)
-    if x.ndim and bool(xp.any(bad)):
+    if bool(xp.any(bad)):
         rows = xp.any(bad, axis=-1)
         n, where = _first_bad(rows)
         vals = _to_numpy(x)[where].tolist()
@@ -187,6 +190,8 @@ def _fill(value: Any, ok: Any, empty: Any, xp: Any) -> Any:
         n = int(_to_numpy(~ok).sum())
         raise_if_empty(n)
         return value
+    if bool(xp.all(ok)):
+        return value
     fill = xp.full_like(value, float(empty))
     return xp.where(ok, value, fill)
 
@@ -207,7 +212,7 @@ def _score(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
             f"ciou is defined for 2-D boxes (shape (..., 4)); got shape {tuple(a.shape)}; "
             "use diou for 3-D boxes"
         )
-    t = _kb.terms(a, b, xp, geometry=kind != "iou")
+    t = _kb.terms(a, b, xp, geometry=kind)
     return _finish(_fill(_kb.measure(kind, t, xp), t.ok, empty, xp))
 
 
@@ -717,7 +722,7 @@ def loss(
         raise ValueError(
             f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
         )
-    t = _kb.terms(p, t_, xp, geometry=kind != "iou")
+    t = _kb.terms(p, t_, xp, geometry=kind)
     per = 1 - _kb.measure(kind, t, xp, constant_alpha=True)
     if gamma_f is not None:
         per = _kb.stop_gradient((1 - t.iou) ** gamma_f) * per
