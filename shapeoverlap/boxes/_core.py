@@ -860,8 +860,9 @@ def loss_grad(
     if clip:
         g_p = _clip_grad(p_in, g_p, fmt)
         g_t = _clip_grad(t_in, g_t, fmt)
-    g_p = _unbroadcast(_grad_to_fmt(g_p, fmt), p_in.shape)
-    g_t = _unbroadcast(_grad_to_fmt(g_t, fmt), t_in.shape)
+    # "+ 0.0" turns the -0.0 of vanishing gradients into 0.0
+    g_p = _unbroadcast(_grad_to_fmt(g_p, fmt), p_in.shape) + 0.0
+    g_t = _unbroadcast(_grad_to_fmt(g_t, fmt), t_in.shape) + 0.0
     return _reduce(per, reduction, np), g_p, g_t
 
 
