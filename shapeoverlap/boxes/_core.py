@@ -89,6 +89,11 @@ def _first_bad(mask: Any) -> tuple[int, tuple[int, ...]]:
     return int(idx.shape[0]), tuple(int(i) for i in idx[0])
 
 
+def _at(name: str, where: tuple[int, ...]) -> str:
+    """``name[i, j]`` for a box inside a batch, just ``name`` for a single box."""
+    return f"{name}{list(where)}" if where else name
+
+
 def _check_finite(x: Any, name: str, xp: Any) -> None:
     # One reduction on the fast path: any NaN or infinity makes the sum non-finite.
     if x.ndim == 0 or math.prod(x.shape) == 0 or bool(xp.isfinite(xp.sum(x))):
@@ -99,7 +104,7 @@ def _check_finite(x: Any, name: str, xp: Any) -> None:
         n, where = _first_bad(rows)
         vals = _to_numpy(x)[where].tolist()
         raise ValueError(
-            f"{name} has NaN or infinite coordinates in {n} box(es), first {name}{list(where)} "
+            f"{name} has NaN or infinite coordinates in {n} box(es), first {_at(name, where)} "
             f"= {vals}; remove or fill those boxes"
         )
 
@@ -146,7 +151,7 @@ def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool) -> Any:
         vals = _to_numpy(x)[where].tolist()
         what = "inverted corners (x2 < x1)" if fmt == "xyxy" else "negative sizes"
         raise ValueError(
-            f"{name} has {what} in {n} box(es), first {name}{list(where)} = {vals} "
+            f"{name} has {what} in {n} box(es), first {_at(name, where)} = {vals} "
             f"({fmt}); pass clip=True to treat such boxes as empty"
         )
     return xyxy
@@ -949,7 +954,7 @@ def _positive_sizes(x: np.ndarray, name: str) -> tuple[np.ndarray, ...]:
         n, where = _first_bad(bad)
         raise ValueError(
             f"{name} needs positive widths and heights for the log-space code; {n} box(es) "
-            f"have zero size, first {name}{list(where)} = {x[where].tolist()}"
+            f"have zero size, first {_at(name, where)} = {x[where].tolist()}"
         )
     return w, h, x[..., 0] + w / 2, x[..., 1] + h / 2
 
@@ -1265,7 +1270,7 @@ def _rotated(x: Any, name: str, xp: Any, degrees: bool) -> Any:
     if bool(xp.any(neg)):
         n, where = _first_bad(neg)
         raise ValueError(
-            f"{name} has negative width or height in {n} box(es), first {name}{list(where)} "
+            f"{name} has negative width or height in {n} box(es), first {_at(name, where)} "
             f"= {_to_numpy(x)[where].tolist()}"
         )
     if degrees:
