@@ -34,6 +34,17 @@ def best(f, repeat=5):
     return min(times)
 
 
+def race(fns, repeat=7):
+    """Best time of each function, runs interleaved so that a busy machine hits all alike."""
+    times = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, f in fns.items():
+            t = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t)
+    return {k: min(v) for k, v in times.items()}
+
+
 def random_xyxy(rng, n, dtype=np.float32):
     lo = rng.uniform(0, 100, (n, 2))
     wh = rng.uniform(1, 20, (n, 2))
@@ -90,8 +101,9 @@ def torch_ciou_loss(p, t, eps=1e-7):
 def bench_pairwise(n, lines):
     rng = np.random.default_rng(0)
     a, b = random_xyxy(rng, n), random_xyxy(rng, n)
-    ours = best(lambda: so.boxes.pairwise_iou(a, b), 5)
-    text = best(lambda: textbook_pairwise_iou(a, b), 3)
+    t = race({"ours": lambda: so.boxes.pairwise_iou(a, b),
+              "text": lambda: textbook_pairwise_iou(a, b)}, 5)
+    ours, text = t["ours"], t["text"]
     err = float(np.abs(so.boxes.pairwise_iou(a, b) - textbook_pairwise_iou(a, b)).max())
     lines.append(f"pairwise IoU {n}x{n} float32: ours {ours * 1e3:.0f} ms; textbook numpy "
                  f"{text * 1e3:.0f} ms -> ratio {ours / text:.2f} (max |diff| {err:.1e})")
@@ -109,7 +121,9 @@ def bench_pairwise(n, lines):
                      f"{tv * 1e3:.0f} ms -> ratio {ours / tv:.2f}")
     except Exception as exc:  # torchvision missing or built against another torch
         lines.append(f"  torchvision not importable ({type(exc).__name__}): not measured")
-    tf = best(lambda: torch_box_iou(ta, tb), 3)
+    t = race({"ours": lambda: so.boxes.pairwise_iou(a, b),
+              "tf": lambda: torch_box_iou(ta, tb)}, 5)
+    ours, tf = t["ours"], t["tf"]
     lines.append(f"  box_iou's formula in torch (CPU, {torch.get_num_threads()} threads): "
                  f"{tf * 1e3:.0f} ms -> ratio {ours / tf:.2f}")
 
@@ -128,8 +142,9 @@ def bench_ciou_loss(n, lines):
         q = p.clone().requires_grad_(True)
         fn(q, t).backward()
 
-    ours = best(lambda: run(lambda q, r: so.boxes.loss(q, r, "ciou")), 5)
-    ref = best(lambda: run(torch_ciou_loss), 5)
+    t = race({"ours": lambda: run(lambda q, r: so.boxes.loss(q, r, "ciou")),
+              "ref": lambda: run(torch_ciou_loss)}, 9)
+    ours, ref = t["ours"], t["ref"]
     lines.append(f"CIoU loss fwd+bwd, {n:.0e} pairs float32 torch: ours {ours * 1e3:.0f} ms; "
                  f"complete_box_iou_loss's formula in torch {ref * 1e3:.0f} ms -> ratio "
                  f"{ours / ref:.2f}")
@@ -153,10 +168,10 @@ def bench_rotated(n, lines):
         ])
 
     a, b = rand(n), rand(n)
-    ours = best(lambda: so.boxes.rotated_iou(a, b), 5)
     try:
         import shapely
     except ImportError:
+        ours = best(lambda: so.boxes.rotated_iou(a, b), 5)
         lines.append(f"rotated IoU {n:.0e} pairs: ours {ours * 1e3:.0f} ms; shapely not "
                      "installed, not compared")
         return
@@ -176,7 +191,8 @@ def bench_rotated(n, lines):
         inter = shapely.area(shapely.intersection(pa, pb))
         return inter / (area_a + area_b - inter)
 
-    ref = best(with_shapely, 3)
+    t = race({"ours": lambda: so.boxes.rotated_iou(a, b), "ref": with_shapely}, 5)
+    ours, ref = t["ours"], t["ref"]
     err = float(np.abs(so.boxes.rotated_iou(a, b) - with_shapely()).max())
     lines.append(f"rotated IoU {n:.0e} matched pairs float64: ours {ours * 1e3:.0f} ms; shapely "
                  f"{shapely.__version__} intersection+area {ref * 1e3:.0f} ms -> ratio "

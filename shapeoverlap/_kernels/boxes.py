@@ -75,9 +75,10 @@ def relu(x: Any, xp: Any) -> Any:
 
 def columns(x: Any, xp: Any) -> list[Any]:
     """Split the last axis of ``x`` into contiguous arrays (one copy; fast elementwise ops)."""
-    movedim = getattr(x, "movedim", None)
-    if callable(movedim):
-        t = movedim(-1, 0).contiguous()
+    unbind = getattr(x, "unbind", None)
+    if callable(unbind):
+        # torch: strided views; their backward is one stack (no per-column zero-filled grads)
+        return list(unbind(-1))
     else:
         t = np.ascontiguousarray(np.moveaxis(np.asarray(x), -1, 0))
     return [t[k] for k in range(t.shape[0])]
@@ -107,10 +108,15 @@ class Terms:
         self.lo_b, self.hi_b = cb[:d], cb[d:]
         self.w_a = [h - lo for lo, h in zip(self.lo_a, self.hi_a, strict=True)]
         self.w_b = [h - lo for lo, h in zip(self.lo_b, self.hi_b, strict=True)]
-        self.ov_raw = [
-            xp.minimum(ha, hb) - xp.maximum(la, lb)
+        # min(ha, hb) − max(la, lb) = (wa + wb − |ha − hb| − |la − lb|) / 2 and the hull extent
+        # max(ha, hb) − min(la, lb) = (wa + wb + |ha − hb| + |la − lb|) / 2: no min/max, whose
+        # autograd backward costs several passes; |·| splits a tie's gradient equally.
+        spans = [wa + wb for wa, wb in zip(self.w_a, self.w_b, strict=True)]
+        gaps = [
+            xp.abs(ha - hb) + xp.abs(la - lb)
             for la, ha, lb, hb in zip(self.lo_a, self.hi_a, self.lo_b, self.hi_b, strict=True)
         ]
+        self.ov_raw = [(sp - g) / 2 for sp, g in zip(spans, gaps, strict=True)]
         self.ov = [relu(o, xp) for o in self.ov_raw]
         self.inter = _prod(self.ov)
         self.vol_a = _prod(self.w_a)
@@ -123,10 +129,7 @@ class Terms:
         self.union_safe = self._safe(self.union, self.ok, xp)
         self.iou = self.inter / self.union_safe
         if want_hull or want_dist:
-            # max(ha, hb) − min(la, lb) = (wa + wb) − (min(ha, hb) − max(la, lb))
-            self.hull_k = [
-                (wa + wb) - o for wa, wb, o in zip(self.w_a, self.w_b, self.ov_raw, strict=True)
-            ]
+            self.hull_k = [(sp + g) / 2 for sp, g in zip(spans, gaps, strict=True)]
         if want_hull:
             self.hull = _prod(self.hull_k)
             self.hull_safe = self._safe(self.hull, self.hull > 0, xp)
@@ -171,7 +174,7 @@ def _aspect(t: Terms, xp: Any) -> tuple[Any, Any]:
     wb, hb = t.w_b[0], t.w_b[1]
     y = wb * ha - hb * wa
     x = hb * ha + wb * wa
-    if bool(xp.any(x == 0)):
+    if math.prod(x.shape) and bool(xp.min(x) == 0):  # x >= 0
         point = (x == 0) & (y == 0)
         x = xp.where(point, xp.ones_like(x), x)
     diff = _atan2(y, x, xp)
@@ -180,7 +183,9 @@ def _aspect(t: Terms, xp: Any) -> tuple[Any, Any]:
 
 def ciou_alpha(t: Terms, v: Any, xp: Any) -> Any:
     """CIoU's trade-off ``α = v / (1 − IoU + v)``; its continuous limit 0 where ``v = 0``."""
-    den = (1 - t.iou) + v
+    den = (1 - t.iou) + v  # >= 0; 0 only where IoU = 1 and v = 0
+    if bool(xp.min(den) > 0) if math.prod(den.shape) else True:
+        return v / den
     ok = den > 0
     return xp.where(ok, v / xp.where(ok, den, xp.ones_like(den)), xp.zeros_like(den))
 

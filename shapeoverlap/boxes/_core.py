@@ -467,8 +467,9 @@ def ciou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool =
         \arctan\frac{{w_A}}{{h_A}}\right)^2, \quad
         \alpha = \frac{{v}}{{1 - \mathrm{{IoU}} + v}}
 
-    The arctangents are ``atan2(w, h)`` (a box of zero height has angle π/2, a point box 0)
-    and α takes its continuous limit 0 where ``v = 0`` and ``IoU = 1``.
+    The angle difference is computed as one ``atan2`` (a box of zero height has angle π/2; a
+    point box has no aspect ratio and ``v = 0``), and α takes its continuous limit 0 where
+    ``v = 0`` and ``IoU = 1``. The range is ``(-1.5, 1]``: α v is at most 1/2.
 
     References
     ----------
