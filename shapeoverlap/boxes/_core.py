@@ -135,12 +135,18 @@ def _from_xyxy(x: Any, fmt: str, xp: Any) -> Any:
     return _kb.concat([(lo + hi) / 2, hi - lo], xp)
 
 
-def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool) -> Any:
-    """Validate one operand and return it as xyxy floating boxes."""
+def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool, defer: bool = False) -> Any:
+    """Validate one operand and return it as xyxy floating boxes.
+
+    ``defer=True`` leaves the check for inverted boxes to :func:`_check_widths`, which reads
+    the widths the kernel computes anyway (one reduction instead of a pass over the boxes).
+    """
     x = _as_float(x, name, xp)
     _check_last(x, name, (4, 6), "boxes")
     _check_finite(x, name, xp)
     xyxy = _to_xyxy(x, fmt, xp)
+    if defer and not clip:
+        return xyxy
     d = x.shape[-1] // 2
     lo, hi = xyxy[..., :d], xyxy[..., d:]
     inverted = hi < lo
@@ -164,12 +170,13 @@ def _pair(
     clip: bool,
     names: tuple[str, str] = ("a", "b"),
     broadcast: bool = True,
+    defer: bool = False,
 ) -> tuple[Any, Any, Any]:
     """Validate two operands: same box dimension, broadcastable batch shapes, one dtype."""
     check_choice("fmt", fmt, FMTS)
     xp = _kb.namespace(a, b)
-    a = _prepare(a, names[0], xp, fmt, clip)
-    b = _prepare(b, names[1], xp, fmt, clip)
+    a = _prepare(a, names[0], xp, fmt, clip, defer)
+    b = _prepare(b, names[1], xp, fmt, clip, defer)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(
             f"{names[0]} holds {a.shape[-1] // 2}-D boxes (shape {tuple(a.shape)}) but {names[1]} "
@@ -187,6 +194,15 @@ def _pair(
         dt = np.result_type(a.dtype, b.dtype)
         a, b = a.astype(dt, copy=False), b.astype(dt, copy=False)
     return a, b, xp
+
+
+def _check_widths(
+    t: _kb.Terms, xp: Any, originals: tuple[Any, Any], names: tuple[str, str], fmt: str
+) -> None:
+    """Raise for inverted boxes (deferred check): a negative width in the kernel's terms."""
+    for widths, orig, name in ((t.w_a, originals[0], names[0]), (t.w_b, originals[1], names[1])):
+        if any(math.prod(w.shape) and bool(xp.min(w) < 0) for w in widths):
+            _prepare(orig, name, xp, fmt, False)  # raises with the full message
 
 
 def _fill(value: Any, ok: Any, empty: Any, xp: Any) -> Any:
@@ -211,13 +227,16 @@ def _finish(x: Any) -> Any:
 
 def _score(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
     empty = check_empty(empty)
-    a, b, xp = _pair(a, b, fmt, clip)
+    a_in, b_in = a, b
+    a, b, xp = _pair(a, b, fmt, clip, defer=True)
     if kind == "ciou" and a.shape[-1] != 4:
         raise ValueError(
             f"ciou is defined for 2-D boxes (shape (..., 4)); got shape {tuple(a.shape)}; "
             "use diou for 3-D boxes"
         )
     t = _kb.terms(a, b, xp, geometry=kind)
+    if not clip:
+        _check_widths(t, xp, (a_in, b_in), ("a", "b"), fmt)
     return _finish(_fill(_kb.measure(kind, t, xp), t.ok, empty, xp))
 
 
@@ -723,12 +742,14 @@ def loss(
     0.92517
     """
     gamma_f, empty = _loss_setup(kind, reduction, gamma, empty)
-    p, t_, xp = _pair(pred, target, fmt, clip, ("pred", "target"))
+    p, t_, xp = _pair(pred, target, fmt, clip, ("pred", "target"), defer=True)
     if kind == "ciou" and p.shape[-1] != 4:
         raise ValueError(
             f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
         )
     t = _kb.terms(p, t_, xp, geometry=kind)
+    if not clip:
+        _check_widths(t, xp, (pred, target), ("pred", "target"), fmt)
     per = 1 - _kb.measure(kind, t, xp, constant_alpha=True)
     if gamma_f is not None:
         per = _kb.stop_gradient((1 - t.iou) ** gamma_f) * per
