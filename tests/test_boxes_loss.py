@@ -380,3 +380,41 @@ class TestNMS:
         with pytest.raises(ValueError, match=r"boxes must have shape \(N, 4\) or \(N, 6\)"):
             B.nms([0, 0, 1, 1], [1], 0.5)
         assert B.nms(np.zeros((0, 4)), [], 0.5).tolist() == []
+
+
+class TestMoreGradients:
+    @pytest.mark.parametrize("kind", ["iou", "giou", "diou"])
+    def test_3d_analytic_vs_torch(self, kind):
+        torch = pytest.importorskip("torch")
+        pytest.importorskip("array_api_compat")
+        rng = np.random.default_rng(50)
+        p, t = random_boxes(rng, 30, d=3), random_boxes(rng, 30, d=3)
+        _, gp, gt = B.loss_grad(p, t, kind, "sum", fmt="xyxy")
+        P = torch.tensor(p, requires_grad=True)
+        T = torch.tensor(t, requires_grad=True)
+        B.loss(P, T, kind, "sum").backward()
+        np.testing.assert_allclose(P.grad.numpy(), gp, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(T.grad.numpy(), gt, rtol=1e-12, atol=1e-15)
+
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_loss_and_scaled_gradient_are_scale_invariant(self, kind):
+        rng = np.random.default_rng(51)
+        p, t = random_boxes(rng, 50), random_boxes(rng, 50)
+        ref_loss, ref_g, _ = B.loss_grad(p, t, kind, "none")
+        for s in (1e-6, 1e-2, 1e3, 1e6):
+            value, g, _ = B.loss_grad(p * s, t * s, kind, "none")
+            np.testing.assert_allclose(value, ref_loss, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(g * s, ref_g, rtol=1e-9, atol=1e-12)
+
+    def test_torch_float32_scale_invariance(self):
+        torch = pytest.importorskip("torch")
+        pytest.importorskip("array_api_compat")
+        rng = np.random.default_rng(52)
+        p = torch.tensor(random_boxes(rng, 100), dtype=torch.float32)
+        t = torch.tensor(random_boxes(rng, 100), dtype=torch.float32)
+        for kind in KINDS:
+            ref = B.loss(p.double(), t.double(), kind, "none").numpy()
+            for s in (1e-6, 1e-3, 1e3, 1e6):
+                got = B.loss(p * s, t * s, kind, "none")
+                assert got.dtype == torch.float32
+                np.testing.assert_allclose(got.numpy(), ref, rtol=0, atol=1e-6)

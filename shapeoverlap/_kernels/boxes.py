@@ -230,85 +230,85 @@ def _others(cols: list[np.ndarray]) -> list[Any]:
     return [_prod([c for j, c in enumerate(cols) if j != k]) for k in range(len(cols))]
 
 
-def _pick(cond_lt: np.ndarray, eq: np.ndarray) -> np.ndarray:
-    """Subgradient share of one operand of min/max: 1 if it wins, 0.5 on a tie, else 0."""
-    return np.where(cond_lt, 1.0, np.where(eq, 0.5, 0.0))
-
-
 def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
     """Analytic gradient of the score ``kind`` with respect to both xyxy boxes (numpy).
 
-    CIoU's α is held constant (as in Zheng et al. 2020). At ties of ``min``/``max`` the
-    subgradient is shared equally. Positions with an empty union get a zero gradient.
+    CIoU's α is held constant (as in Zheng et al. 2020). Ties of ``min``/``max`` (equal
+    edges) share the subgradient equally, as the ``|·|`` form of the extents does. Positions
+    with an empty union get a zero gradient.
 
     Returns
     -------
     grad_a, grad_b : numpy.ndarray
         Arrays of the broadcast batch shape plus ``(2 d,)``.
+
+    Notes
+    -----
+    Per axis, ``ov = (span − gap) / 2`` and ``hull = (span + gap) / 2`` with
+    ``span = w_a + w_b`` and ``gap = |hi_a − hi_b| + |lo_a − lo_b|``; the score depends on the
+    coordinates through ``w_a``, ``w_b``, ``gap`` and the centre offsets only.
     """
     d = t.d
     inter, union = t.inter, t.union_safe
-    ok = t.ok
-    g_inter = (union + inter) / union**2
-    g_va = -inter / union**2
-    g_vb = g_va.copy()
-    g_hull = np.zeros_like(g_inter)
-    g_rho2 = np.zeros_like(g_inter)
-    g_diag2 = np.zeros_like(g_inter)
-    g_tha = g_thb = None
+    u2 = union * union
+    g_inter = (union + inter) / u2
+    g_va = -inter / u2
+    g_vb = g_va
+    g_hull = g_diag2 = g_rho2 = g_th = None
     if kind == "giou":
-        g_inter = g_inter - 1 / t.hull_safe
-        g_va = g_va + 1 / t.hull_safe
-        g_vb = g_vb + 1 / t.hull_safe
-        g_hull = -t.union / t.hull_safe**2
+        inv_h = 1 / t.hull_safe
+        g_inter = g_inter - inv_h
+        g_va = g_vb = g_va + inv_h
+        g_hull = -t.union * inv_h * inv_h
     elif kind in ("diou", "ciou"):
         g_rho2 = -1 / t.diag2_safe
-        g_diag2 = t.rho2 / t.diag2_safe**2
+        g_diag2 = t.rho2 / (t.diag2_safe * t.diag2_safe)
         if kind == "ciou":
             v, diff = _aspect(t, np)
-            alpha = ciou_alpha(t, v, np)
-            dv = 2 * FOUR_OVER_PI2 * diff
-            g_tha = alpha * dv  # d(-alpha v)/d th_a = -alpha * (-dv)
-            g_thb = -alpha * dv
-
+            # d(−α v)/dθ_a with v = K (θ_b − θ_a)²; θ = atan2(w, h)
+            g_th = 2 * FOUR_OVER_PI2 * ciou_alpha(t, v, np) * diff
     ov_others = _others(t.ov)
     wa_others = _others(t.w_a)
     wb_others = _others(t.w_b)
-    hull_others = _others(t.hull_k)
-    ga = [np.zeros_like(g_inter) for _ in range(2 * d)]
-    gb = [np.zeros_like(g_inter) for _ in range(2 * d)]
+    hull_others = _others(t.hull_k) if g_hull is not None else None
+    shape = (*np.shape(g_inter), 2 * d)
+    grad_a = np.empty(shape, dtype=np.result_type(g_inter))
+    grad_b = np.empty_like(grad_a)
+    if g_th is not None:
+        wa0, wa1 = t.w_a
+        wb0, wb1 = t.w_b
+        ra = wa0 * wa0 + wa1 * wa1
+        rb = wb0 * wb0 + wb1 * wb1
+        ra = np.where(ra > 0, ra, 1.0)
+        rb = np.where(rb > 0, rb, 1.0)
+        th_terms = {
+            "a": (g_th * wa1 / ra, -g_th * wa0 / ra),
+            "b": (-g_th * wb1 / rb, g_th * wb0 / rb),
+        }
     for k in range(d):
-        la, ha, lb, hb = t.lo_a[k], t.hi_a[k], t.lo_b[k], t.hi_b[k]
-        pos = t.ov_raw[k] > 0
-        g_ov = np.where(pos, g_inter * ov_others[k], 0.0)
-        s_ha = _pick(ha < hb, ha == hb)
-        s_la = _pick(la > lb, la == lb)
-        t_ha = _pick(ha > hb, ha == hb)
-        t_la = _pick(la < lb, la == lb)
-        g_h = g_hull * hull_others[k] + g_diag2 * 2 * t.hull_k[k]
-        g_dc = g_rho2 * t.sc[k]  # 2 * dc
-        g_wa = g_va * wa_others[k]
-        g_wb = g_vb * wb_others[k]
-        if g_tha is not None and k < 2:
-            wa0, wa1 = t.w_a
-            wb0, wb1 = t.w_b
-            ra = wa0**2 + wa1**2
-            rb = wb0**2 + wb1**2
-            ra = np.where(ra > 0, ra, 1.0)
-            rb = np.where(rb > 0, rb, 1.0)
-            # d atan2(w, h)/dw = h / (w² + h²); d/dh = -w / (w² + h²)
-            if k == 0:
-                g_wa = g_wa + g_tha * wa1 / ra
-                g_wb = g_wb + g_thb * wb1 / rb
-            else:
-                g_wa = g_wa - g_tha * wa0 / ra
-                g_wb = g_wb - g_thb * wb0 / rb
-        ga[d + k] = g_wa + g_ov * s_ha + g_h * t_ha + g_dc / 2
-        ga[k] = -g_wa - g_ov * s_la - g_h * t_la + g_dc / 2
-        gb[d + k] = g_wb + g_ov * (1 - s_ha) + g_h * (1 - t_ha) - g_dc / 2
-        gb[k] = -g_wb - g_ov * (1 - s_la) - g_h * (1 - t_la) - g_dc / 2
-    grad_a = np.where(ok[..., None], np.stack(ga, axis=-1), 0.0)
-    grad_b = np.where(ok[..., None], np.stack(gb, axis=-1), 0.0)
+        g_ov = np.where(t.ov_raw[k] > 0, g_inter * ov_others[k], 0.0)
+        g_h = 0.0
+        if hull_others is not None and g_hull is not None:
+            g_h = g_hull * hull_others[k]
+        if g_diag2 is not None:
+            g_h = g_h + 2 * g_diag2 * t.hull_k[k]
+        g_span = (g_ov + g_h) / 2
+        g_gap = (g_h - g_ov) / 2
+        g_wa = g_va * wa_others[k] + g_span
+        g_wb = g_vb * wb_others[k] + g_span
+        if g_th is not None and k < 2:
+            g_wa = g_wa + th_terms["a"][k]
+            g_wb = g_wb + th_terms["b"][k]
+        sh = np.sign(t.hi_a[k] - t.hi_b[k]) * g_gap
+        sl = np.sign(t.lo_a[k] - t.lo_b[k]) * g_gap
+        g_sc = g_rho2 * t.sc[k] / 2 if g_rho2 is not None else 0.0
+        grad_a[..., d + k] = g_wa + sh + g_sc
+        grad_a[..., k] = sl - g_wa + g_sc
+        grad_b[..., d + k] = g_wb - sh - g_sc
+        grad_b[..., k] = -g_wb - sl - g_sc
+    if not t.all_ok:
+        grad_a[~t.ok] = 0.0
+        grad_b[~t.ok] = 0.0
     return grad_a, grad_b
 
 
