@@ -7,9 +7,11 @@ not touching it, and plain gradient descent moves it with each loss in turn:
 
 * **IoU** loss: the boxes do not overlap, so ``1 − IoU`` is flat — its gradient is exactly
   zero and the box never moves;
-* **GIoU** adds the empty part of the enclosing box: the quickest way to shrink it first is to
-  *grow* the prediction towards the target, then move it (expand-then-move);
-* **DIoU** penalises the distance between the centres and goes straight at the target;
+* **GIoU** adds the empty part of the enclosing box: the quickest way to shrink it is to
+  *grow* the prediction towards the target first, then move it (expand-then-move);
+* **DIoU** penalises the distance between the centres, normalised by the enclosing box's
+  diagonal; plain gradient descent on the corners inflates the box too (a larger enclosing box
+  also lowers that penalty), but the centre homes in sooner and the final approach is direct;
 * **CIoU** adds an aspect-ratio term on top of DIoU;
 * **L1 → CIoU**: a few steps of a coordinate L1 loss bring the boxes into contact, then CIoU
   finishes.
@@ -49,20 +51,29 @@ def descend(kind, l1_steps=0):
 
 runs = {"IoU": descend("iou"), "GIoU": descend("giou"), "DIoU": descend("diou"),
         "CIoU": descend("ciou"), "L1 → CIoU": descend("ciou", l1_steps=40)}
-for name, (ious, _) in runs.items():
+for name, (ious, path) in runs.items():
     first = int(np.argmax(ious > 0.5)) if (ious > 0.5).any() else None
+    centres = (path[:, :2] + path[:, 2:]) / 2 - (target[:2] + target[2:]) / 2
+    gap150 = np.hypot(*centres[150])
     print(f"{name:10s} IoU after 50 steps {ious[50]:.3f}, final {ious[-1]:.3f}, "
-          f"first above 0.5 at step {first}")
+          f"first above 0.5 at step {first}, centre distance at step 150 {gap150:.2f}")
 
 # %%
-# IoU against the step, and the boxes along the way (every 30th step).
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-for name, (ious, _) in runs.items():
+# IoU against the step; the size of the predicted box (both GIoU and DIoU inflate it before
+# the boxes touch, GIoU first and most); the boxes along the way (every 30th step).
+fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(14, 4))
+target_area = (target[2] - target[0]) * (target[3] - target[1])
+for name, (ious, path) in runs.items():
     ax1.plot(ious, lw=1.2, label=name)
+    area = (path[:, 2] - path[:, 0]) * (path[:, 3] - path[:, 1])
+    ax2.plot(area / target_area, lw=1.2, label=name)
 ax1.set_xlabel("gradient step")
 ax1.set_ylabel("IoU with the target")
 ax1.legend(fontsize="small")
+ax2.set_xlabel("gradient step")
+ax2.set_ylabel("predicted area / target area")
+ax2.set_yscale("log")
 so.plot.boxes(runs["GIoU"][1][:121:30], runs["DIoU"][1][:121:30], [target],
-              labels=["GIoU path", "DIoU path", "target"], ax=ax2)
-ax2.set_title("GIoU grows first; DIoU moves straight")
+              labels=["GIoU path", "DIoU path", "target"], ax=ax3)
+ax3.set_title("boxes every 30 steps")
 plt.tight_layout()
