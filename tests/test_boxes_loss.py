@@ -236,6 +236,15 @@ class TestTorch:
             B.pairwise_giou(a.detach(), b).numpy(), B.pairwise_giou(a.detach().numpy(), b.numpy())
         )
 
+    def test_tensor_beside_a_list(self):
+        torch = pytest.importorskip("torch")
+        pytest.importorskip("array_api_compat")
+        got = B.iou(torch.tensor([0.0, 0, 2, 2]), [1, 1, 3, 3])
+        assert isinstance(got, torch.Tensor)
+        assert got.item() == pytest.approx(1 / 7)
+        got = B.rotated_iou([0, 0, 2, 2, 0], torch.tensor([0.0, 0, 2, 2, np.pi / 2]))
+        assert got.item() == 1.0
+
     def test_tensor_validation(self):
         torch = pytest.importorskip("torch")
         pytest.importorskip("array_api_compat")

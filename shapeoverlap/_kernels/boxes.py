@@ -45,7 +45,8 @@ def namespace(*xs: Any) -> Any:
             f"boxes of type {kinds} need array-api-compat; "
             'pip install "shapeoverlap[torch]" (or pass numpy arrays)'
         ) from exc
-    return array_api_compat.array_namespace(*xs)
+    arrays = [x for x in xs if not isinstance(x, (list, tuple, int, float))]
+    return array_api_compat.array_namespace(*arrays)
 
 
 def concat(xs: list[Any], xp: Any, axis: int = -1) -> Any:

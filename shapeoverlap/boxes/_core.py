@@ -78,6 +78,11 @@ def _as_float(x: Any, name: str, xp: Any) -> Any:
         if not np.issubdtype(arr.dtype, np.floating):
             arr = arr.astype(np.float64)
         return arr
+    if isinstance(x, (list, tuple, int, float)):  # a plain sequence beside a tensor
+        arr = np.asarray(x)
+        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+            raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+        return xp.asarray(arr.astype(np.float64))
     if not xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"{name} must be a floating tensor; got dtype {x.dtype}")
     return x
