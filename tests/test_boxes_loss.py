@@ -242,7 +242,7 @@ class TestTorch:
         got = B.iou(torch.tensor([0.0, 0, 2, 2]), [1, 1, 3, 3])
         assert isinstance(got, torch.Tensor)
         assert got.item() == pytest.approx(1 / 7)
-        got = B.rotated_iou([0, 0, 2, 2, 0], torch.tensor([0.0, 0, 2, 2, np.pi / 2]))
+        got = B.rotated_iou([0, 0, 2, 2, 0], torch.tensor([0.0, 0, 2, 2, np.pi / 2], dtype=torch.float64))
         assert got.item() == 1.0
 
     def test_tensor_validation(self):
