@@ -130,3 +130,31 @@ def test_nms_keeps_a_non_overlapping_set(boxes, thr):
     dropped = sorted(set(range(len(boxes))) - set(keep.tolist()))
     for i in dropped:
         assert (B.pairwise_iou(np.array(boxes)[[i]], kept) > thr).any()
+
+
+grid = st.integers(-8, 8).map(lambda i: i / 2)
+side = st.integers(0, 8).map(lambda i: i / 2)
+snapped = st.tuples(grid, grid, side, side, st.integers(-12, 12).map(lambda k: k * math.pi / 12))
+
+
+@SETTINGS
+@given(snapped, snapped)
+def test_rotated_matches_shapely_on_degenerate_layouts(a, b):
+    """Grid centres and 15° angles produce shared edges, touching corners and nesting."""
+    shapely = pytest.importorskip("shapely")
+
+    def poly(r):
+        cx, cy, w, h, t = r
+        c, s = math.cos(t), math.sin(t)
+        pts = [(cx + c * x * w / 2 - s * y * h / 2, cy + s * x * w / 2 + c * y * h / 2)
+               for x, y in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+        return shapely.Polygon(pts)
+
+    pa, pb = poly(a), poly(b)
+    union = pa.area + pb.area - pa.intersection(pb).area if pa.area + pb.area > 0 else 0.0
+    got = B.rotated_iou(list(a), list(b))
+    if union == 0:
+        assert math.isnan(got)
+        return
+    want = pa.intersection(pb).area / union
+    assert abs(got - want) <= 1e-12
