@@ -11,20 +11,21 @@ edges, ``F`` is the axis-aligned rectangle ``[-W, W] × [-H, H]`` and the other 
 rectangle rotated by the relative angle, reduced to ``[-π/4, π/4]`` (a quarter turn swaps
 ``w`` and ``h``, so identical and 90°-rotated boxes see an exact zero angle).
 
-``A`` is clipped against the two slabs ``|x| <= W`` and ``|y| <= H`` (Sutherland–Hodgman on
-axis-aligned lines). Instead of dropping the vertices outside a line, each is replaced by its
-projection onto the line (a clamp of one coordinate) and every edge emits three points: its
-clamped start and its (up to two) crossings of the slab's lines, in order along the edge. The
-extra points lie on the clipping lines; a closed path that runs back and forth along a line
-encloses the same signed area, so the shoelace formula over the fixed-size path (12 points,
-then 36) gives the area of the clipped polygon exactly as compaction would — without a
-variable vertex count, which keeps the kernel branch-free, vectorised and differentiable.
+``A`` is clipped against the four edges of ``F`` — Sutherland–Hodgman against the lines
+``x = ±W`` and ``y = ±H`` — in a form without a variable vertex count. Instead of dropping a
+vertex outside a line, Sutherland–Hodgman with *projection* replaces it by its projection onto
+the line; the extra path runs back and forth along the clipping line, which encloses no area,
+so the signed area of the projected closed path equals the area of the clipped polygon (the
+winding number is unchanged inside the half-plane and 0 outside). Projecting onto the four
+lines in turn is the componentwise clamp ``(clamp(x, ±W), clamp(y, ±H))`` of every point of
+``∂A``. The area is then Green's ``∮ X dY`` along ``A``'s four edges with ``X, Y`` the clamped
+coordinates: on each edge only the parameter window where ``|y| <= H`` contributes, and over it
+``X`` is ``±W`` where ``x`` is clamped and linear between — each piece integrated in closed
+form. The kernel is branch-free, vectorised over pairs and differentiable (torch autograd).
 
-Decisions ``inside = (d >= 0)`` follow Sutherland–Hodgman; a crossing point is computed only
-where the two ends are strictly on different sides, so its denominator is never zero. Points
-on an edge, parallel and touching edges, nested boxes and thin boxes need no special case.
-Every point of the path lies in ``F`` (centred at the origin), so the rounding error of the
-shoelace sum is a few ulps of ``area(F) <= union``.
+Points on an edge, parallel and touching edges, nested boxes and thin boxes need no special
+case; identical boxes are set to their exact area. Every term lies in ``F``'s rectangle
+(centred at the origin), so the rounding error is a few ulps of ``area(F) <= union``.
 """
 
 from __future__ import annotations

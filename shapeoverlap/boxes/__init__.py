@@ -12,7 +12,8 @@ Policy for degenerate input (the same everywhere in this module):
 * where both boxes have measure 0 the union is empty and every score is ``empty`` (default NaN;
   ``"raise"`` raises :class:`~shapeoverlap.EmptyUnionError`);
 * CIoU of two boxes with equal aspect ratio and IoU 1 takes the continuous limit α = 0 of
-  ``α = v / (1 − IoU + v)``; a zero-size box has aspect angle ``atan2(0, 0) = 0``;
+  ``α = v / (1 − IoU + v)``; a point box (zero width and height) has no aspect ratio, and
+  ``v = 0`` for any pair that includes one;
 * inverted boxes (``x2 < x1``, or a negative size) raise ``ValueError`` unless ``clip=True``,
   which clips them to empty boxes (``x2 = x1``);
 * NaN or infinite coordinates raise ``ValueError``.

@@ -1374,8 +1374,9 @@ def rotated_iou(a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan) -
     Corners are ``centre + R(angle) (±w/2, ±h/2)`` with
     :math:`R = \begin{pmatrix}\cos & -\sin\\ \sin & \cos\end{pmatrix}`. The intersection is
     the exact area of one rectangle clipped by the other (Sutherland–Hodgman against the
-    frame box's four edges, computed in that box's frame, then the shoelace/Green formula),
-    vectorised over pairs; identical boxes give exactly 1. Accurate to a few ulps in float64.
+    four edges of the smaller box, in that box's frame, then Green's formula), vectorised over
+    pairs and differentiable with torch; identical boxes give exactly 1. Accurate to a few
+    ulps in float64.
 
     Examples
     --------
