@@ -264,6 +264,13 @@ class TestPairwise:
             B.pairwise_iou(a, b), B.iou(a[:, None], b[None, :]), rtol=1e-12, atol=1e-15
         )
 
+    def test_row_blocks(self):
+        rng = np.random.default_rng(12)
+        a, b = random_boxes(rng, 300), random_boxes(rng, 1000)  # 262 rows per block
+        got = B.pairwise_diou(a, b)
+        np.testing.assert_allclose(got[[0, 261, 262, 299]],
+                                   B.diou(a[[0, 261, 262, 299], None], b[None]), rtol=1e-12)
+
     def test_empty_pairs(self):
         a = np.array([[0, 0, 0, 0], [0, 0, 1, 1]])
         out = B.pairwise_iou(a, a)

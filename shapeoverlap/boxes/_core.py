@@ -547,7 +547,16 @@ def _pairwise(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> An
                 raise_if_empty(int(za.sum()) * int(zb.sum()))
             out[np.ix_(za, zb)] = empty
         return out
-    return _score(kind, a[:, None, :], b[None, :, :], "xyxy", empty, False)
+    if not _is_numpy(xp):
+        return _score(kind, a[:, None, :], b[None, :, :], "xyxy", empty, False)
+    # numpy: row blocks of about 2**18 pairs keep the temporaries small
+    n, m = a.shape[0], b.shape[0]
+    out = np.empty((n, m), dtype=np.result_type(a.dtype, b.dtype))
+    rows = max(1, (1 << 18) // max(m, 1))
+    for i0 in range(0, n, rows):
+        block = a[i0:i0 + rows, None, :]
+        out[i0:i0 + rows] = _score(kind, block, b[None, :, :], "xyxy", empty, False)
+    return out
 
 
 _PAIRWISE_DOC = """
