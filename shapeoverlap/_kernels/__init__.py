@@ -1,1 +1,1 @@
-"""Private numpy-only kernels: arrays in, arrays out, reductions over ``axis``."""
+"""Private kernels: arrays in, arrays out, reductions over ``axis`` (numpy; box kernels take an array namespace)."""
