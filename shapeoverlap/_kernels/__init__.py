@@ -1,1 +1,4 @@
-"""Private kernels: arrays in, arrays out, reductions over ``axis`` (numpy; box kernels take an array namespace)."""
+"""Private kernels: arrays in, arrays out, reductions over ``axis``.
+
+Grid, interval and surface kernels are numpy-only; box kernels take an array namespace.
+"""
