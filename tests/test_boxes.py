@@ -70,6 +70,27 @@ def ciou_reference(a, b):
     return iou - rho2 / (cw**2 + ch**2) - alpha * v
 
 
+def ciou3_reference(a, b):
+    """3-D CIoU written out scalar by scalar: v is the mean of the 2-D term over the faces."""
+    inter = 1.0
+    for k in range(3):
+        inter *= max(0.0, min(a[k + 3], b[k + 3]) - max(a[k], b[k]))
+    sa = [a[k + 3] - a[k] for k in range(3)]
+    sb = [b[k + 3] - b[k] for k in range(3)]
+    union = sa[0] * sa[1] * sa[2] + sb[0] * sb[1] * sb[2] - inter
+    iou = inter / union
+    rho2 = sum(((a[k] + a[k + 3]) / 2 - (b[k] + b[k + 3]) / 2) ** 2 for k in range(3))
+    diag2 = sum((max(a[k + 3], b[k + 3]) - min(a[k], b[k])) ** 2 for k in range(3))
+    (wa, ha, da), (wb, hb, db) = sa, sb
+    v = 4 / math.pi**2 * (
+        (math.atan(wb / hb) - math.atan(wa / ha)) ** 2
+        + (math.atan(wb / db) - math.atan(wa / da)) ** 2
+        + (math.atan(hb / db) - math.atan(ha / da)) ** 2
+    ) / 3
+    alpha = v / (1 - iou + v) if (1 - iou + v) > 0 else 0.0
+    return iou - rho2 / diag2 - alpha * v
+
+
 # ---------------------------------------------------------------------------------------------
 # known values
 # ---------------------------------------------------------------------------------------------
@@ -104,6 +125,65 @@ class TestKnownValues:
         v = 4 / math.pi**2 * (math.atan(0.5) - math.atan(2.0)) ** 2
         want = diou - v / (1 - iou + v) * v
         assert B.ciou([0, 0, 2, 1], [0, 0, 1, 2]) == pytest.approx(want, rel=1e-14)
+
+    def test_ciou_3d_hand_value(self):
+        # a: 2x1x1 and b: 1x2x1 from the origin. Intersection 1, union 3, centres (1, .5, .5)
+        # and (.5, 1, .5): rho² = 1/2; hull 2x2x1: diagonal² = 9. Face ratios (w/h, w/d, h/d):
+        # a (2, 2, 1), b (1/2, 1, 2).
+        iou = 1 / 3
+        diou = iou - 0.5 / 9
+        d1 = math.atan(0.5) - math.atan(2.0)
+        d2 = math.atan(1.0) - math.atan(2.0)
+        d3 = math.atan(2.0) - math.atan(1.0)
+        v = 4 / math.pi**2 * (d1**2 + d2**2 + d3**2) / 3
+        want = diou - v / (1 - iou + v) * v
+        a, b = [0, 0, 0, 2, 1, 1], [0, 0, 0, 1, 2, 1]
+        assert B.ciou(a, b) == pytest.approx(want, rel=1e-14)
+        assert B.ciou(b, a) == pytest.approx(want, rel=1e-14)
+        assert B.diou(a, b) == pytest.approx(diou, rel=1e-15)
+
+    def test_ciou_3d_against_reference(self):
+        rng = np.random.default_rng(14)
+        a, b = random_boxes(rng, 60, d=3), random_boxes(rng, 60, d=3)
+        got = B.ciou(a, b)
+        want = [ciou3_reference(x, y) for x, y in zip(a, b, strict=True)]
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+        assert (got > -1.5).all()
+        assert (got <= 1).all()
+
+    def test_ciou_3d_similar_cuboids_reduce_to_diou(self):
+        # b is a scaled and shifted copy of a: every face ratio agrees, v = 0 and CIoU = DIoU
+        rng = np.random.default_rng(15)
+        a = random_boxes(rng, 30, d=3)
+        sizes = a[:, 3:] - a[:, :3]
+        lo = a[:, :3] + rng.uniform(-1, 1, (30, 3))
+        b = np.concatenate([lo, lo + sizes * rng.uniform(0.5, 2.0, (30, 1))], axis=1)
+        np.testing.assert_allclose(B.ciou(a, b), B.diou(a, b), rtol=1e-13, atol=1e-15)
+
+    def test_ciou_3d_cubes_of_equal_depth(self):
+        # Two boxes with the same z-range [0, d]: IoU is the 2-D IoU of the footprints, the
+        # centre distance is the 2-D one, the hull diagonal gains d², and the three face
+        # terms are written out from the 2-D widths and heights.
+        rng = np.random.default_rng(16)
+        a2, b2 = random_boxes(rng, 25), random_boxes(rng, 25)
+        d = rng.uniform(0.5, 4.0, 25)
+        z0, z1 = np.zeros((25, 1)), d[:, None]
+        a3 = np.concatenate([a2[:, :2], z0, a2[:, 2:], z1], axis=1)
+        b3 = np.concatenate([b2[:, :2], z0, b2[:, 2:], z1], axis=1)
+        iou2 = B.iou(a2, b2)
+        rho2 = np.sum(((a2[:, :2] + a2[:, 2:]) - (b2[:, :2] + b2[:, 2:])) ** 2, axis=1) / 4
+        hull = np.maximum(a2[:, 2:], b2[:, 2:]) - np.minimum(a2[:, :2], b2[:, :2])
+        diag2 = np.sum(hull**2, axis=1) + d**2
+        wa, ha = a2[:, 2] - a2[:, 0], a2[:, 3] - a2[:, 1]
+        wb, hb = b2[:, 2] - b2[:, 0], b2[:, 3] - b2[:, 1]
+        v = 4 / np.pi**2 * (
+            (np.arctan(wb / hb) - np.arctan(wa / ha)) ** 2
+            + (np.arctan(wb / d) - np.arctan(wa / d)) ** 2
+            + (np.arctan(hb / d) - np.arctan(ha / d)) ** 2
+        ) / 3
+        want = iou2 - rho2 / diag2 - v / (1 - iou2 + v) * v
+        np.testing.assert_allclose(B.iou(a3, b3), iou2, rtol=1e-13)
+        np.testing.assert_allclose(B.ciou(a3, b3), want, rtol=1e-12, atol=1e-14)
 
     def test_disjoint(self):
         a, b = [0, 0, 1, 1], [2, 0, 3, 1]
@@ -174,8 +254,7 @@ class TestScaleInvariance:
 
     @pytest.mark.parametrize(
         ("name", "d"),
-        [(n, d) for n in ("iou", "giou", "diou", "ciou", "dice") for d in (2, 3)
-         if not (n == "ciou" and d == 3)],
+        [(n, d) for n in ("iou", "giou", "diou", "ciou", "dice") for d in (2, 3)],
     )
     def test_float64(self, name, d):
         rng = np.random.default_rng(2)
@@ -228,6 +307,17 @@ class TestDegenerate:
             out = B.ciou(np.zeros((3, 4)), np.zeros((3, 4)))
             assert np.isnan(out).all()
 
+    def test_ciou_3d_identical_and_degenerate_faces(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert B.ciou([0, 0, 0, 3, 1, 2], [0, 0, 0, 3, 1, 2]) == 1.0  # α's limit 0
+            assert math.isnan(B.ciou([1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2]))
+            # a segment along z (w = h = 0, d = 2) against the unit cube: the (w, h) face has
+            # no ratio and adds 0; the faces (w, d) and (h, d) add (π/4)² each, so
+            # v = 4/π² (2 π²/16) / 3 = 1/6, α = v / (1 - 0 + v) = 1/7; ρ² = 3/4, diagonal² = 6
+            got = B.ciou([0, 0, 0, 0, 0, 2], [0, 0, 0, 1, 1, 1])
+            assert got == pytest.approx(-0.75 / 6 - 1 / 42, rel=1e-14)
+
     def test_inverted_raises_or_clips(self):
         with pytest.raises(ValueError, match=r"a has inverted corners \(x2 < x1\) in 1 box"):
             B.iou([2, 0, 1, 1], [0, 0, 1, 1])
@@ -244,6 +334,15 @@ class TestPairwise:
         got = getattr(B, f"pairwise_{name}")(a, b)
         want = getattr(B, name)(a[:, None], b[None, :])
         assert got.shape == (17, 23)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+    @pytest.mark.parametrize("name", ["iou", "giou", "diou", "ciou"])
+    def test_3d_matches_elementwise(self, name):
+        rng = np.random.default_rng(11)
+        a, b = random_boxes(rng, 13, 3), random_boxes(rng, 9, 3)
+        got = getattr(B, f"pairwise_{name}")(a, b)
+        want = getattr(B, name)(a[:, None], b[None, :])
+        assert got.shape == (13, 9)
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
     def test_3d_and_dtype(self):
@@ -312,9 +411,11 @@ class TestErrors:
         with pytest.raises(ValueError, match="dst must be one of"):
             B.convert([0, 0, 1, 1], "xyxy", "yolo")
 
-    def test_ciou_3d(self):
-        with pytest.raises(ValueError, match=r"ciou is defined for 2-D boxes .* got shape \(6,\)"):
-            B.ciou(np.zeros(6), np.ones(6))
+    def test_ciou_3d_bad_input(self):
+        with pytest.raises(ValueError, match=r"a holds 3-D boxes .* but b holds 2-D boxes"):
+            B.ciou(np.zeros(6), np.ones(4))
+        with pytest.raises(ValueError, match=r"b has inverted corners \(x2 < x1\) in 1 box"):
+            B.ciou([0, 0, 0, 1, 1, 1], [0, 0, 2, 1, 1, 1])
 
     def test_dtype(self):
         with pytest.raises(TypeError, match="a must hold real numbers; got dtype <U1"):

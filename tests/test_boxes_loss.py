@@ -52,6 +52,28 @@ def ref_frozen(a, b, gamma):
     return alpha, weight
 
 
+def ref_terms3(a, b):
+    """IoU, ρ², hull diagonal² and the 3-D aspect term v of two xyxy cuboids, by definition."""
+    inter = 1.0
+    for k in range(3):
+        inter *= max(0.0, min(a[k + 3], b[k + 3]) - max(a[k], b[k]))
+    sa = [a[k + 3] - a[k] for k in range(3)]
+    sb = [b[k + 3] - b[k] for k in range(3)]
+    iou = inter / (math.prod(sa) + math.prod(sb) - inter)
+    rho2 = sum(((a[k] + a[k + 3]) / 2 - (b[k] + b[k + 3]) / 2) ** 2 for k in range(3))
+    diag2 = sum((max(a[k + 3], b[k + 3]) - min(a[k], b[k])) ** 2 for k in range(3))
+    v = 4 / math.pi**2 * sum(
+        (math.atan(sb[i] / sb[j]) - math.atan(sa[i] / sa[j])) ** 2
+        for i, j in ((0, 1), (0, 2), (1, 2))
+    ) / 3
+    return iou, rho2, diag2, v
+
+
+def ref_ciou3_loss(a, b, alpha, weight):
+    iou, rho2, diag2, v = ref_terms3(a, b)
+    return weight * (1 - (iou - rho2 / diag2 - alpha * v))
+
+
 def to_xyxy(x, fmt):
     return B.convert(x, fmt, "xyxy")
 
@@ -103,8 +125,8 @@ class TestLossValues:
             B.loss([0, 0, 1, 1], [0, 0, 1, 1], gamma="2")
         with pytest.raises(ValueError, match=r"pred has NaN or infinite coordinates"):
             B.loss([0, 0, np.nan, 1], [0, 0, 1, 1])
-        with pytest.raises(ValueError, match=r"kind='ciou' needs 2-D boxes"):
-            B.loss(np.ones(6), np.ones(6))
+        with pytest.raises(ValueError, match=r"pred holds 3-D boxes .* but target holds 2-D boxes"):
+            B.loss(np.ones(6), np.ones(4))
         with pytest.raises(ValueError, match=r"pred has batch shape \(2,\) and target has batch "
                            r"shape \(3,\)"):
             B.loss(np.ones((2, 4)), np.ones((3, 4)))
@@ -392,7 +414,7 @@ class TestNMS:
 
 
 class TestMoreGradients:
-    @pytest.mark.parametrize("kind", ["iou", "giou", "diou"])
+    @pytest.mark.parametrize("kind", KINDS)
     def test_3d_analytic_vs_torch(self, kind):
         torch = pytest.importorskip("torch")
         pytest.importorskip("array_api_compat")
@@ -427,3 +449,85 @@ class TestMoreGradients:
                 got = B.loss(p * s, t * s, kind, "none")
                 assert got.dtype == torch.float32
                 np.testing.assert_allclose(got.numpy(), ref, rtol=0, atol=1e-6)
+
+
+class TestCiou3D:
+    @pytest.mark.parametrize(("fmt", "gamma"), [("xyxy", None), ("cxcywh", None), ("xywh", 1.5)])
+    def test_analytic_vs_finite_differences(self, fmt, gamma):
+        rng = np.random.default_rng(60)
+        p = B.convert(random_boxes(rng, 10, d=3, max_size=4), "xyxy", fmt)
+        t = B.convert(random_boxes(rng, 10, d=3, max_size=4), "xyxy", fmt)
+        value, gp, gt = B.loss_grad(p, t, "ciou", "sum", gamma, fmt)
+        h = 1e-6
+        total = 0.0
+        for i in range(p.shape[0]):
+            iou, _, _, v = ref_terms3(to_xyxy(p[i], fmt), to_xyxy(t[i], fmt))
+            alpha = v / (1 - iou + v)
+            w = 1.0 if gamma is None else (1 - iou) ** gamma
+            total += ref_ciou3_loss(to_xyxy(p[i], fmt), to_xyxy(t[i], fmt), alpha, w)
+            for j in range(6):
+                for x, g in ((p, gp), (t, gt)):
+                    xp_, xm = x[i].copy(), x[i].copy()
+                    xp_[j] += h
+                    xm[j] -= h
+                    if x is p:
+                        lp = ref_ciou3_loss(to_xyxy(xp_, fmt), to_xyxy(t[i], fmt), alpha, w)
+                        lm = ref_ciou3_loss(to_xyxy(xm, fmt), to_xyxy(t[i], fmt), alpha, w)
+                    else:
+                        lp = ref_ciou3_loss(to_xyxy(p[i], fmt), to_xyxy(xp_, fmt), alpha, w)
+                        lm = ref_ciou3_loss(to_xyxy(p[i], fmt), to_xyxy(xm, fmt), alpha, w)
+                    assert g[i, j] == pytest.approx((lp - lm) / (2 * h), abs=1e-7)
+        assert value == pytest.approx(total, rel=1e-13)
+
+    @pytest.mark.parametrize("gamma", [None, 2.0])
+    def test_analytic_vs_torch(self, gamma):
+        torch = pytest.importorskip("torch")
+        pytest.importorskip("array_api_compat")
+        rng = np.random.default_rng(61)
+        p, t = random_boxes(rng, 40, d=3), random_boxes(rng, 40, d=3)
+        value, gp, gt = B.loss_grad(p, t, "ciou", "mean", gamma)
+        P = torch.tensor(p, requires_grad=True)
+        T = torch.tensor(t, requires_grad=True)
+        out = B.loss(P, T, "ciou", "mean", gamma)
+        out.backward()
+        assert out.item() == pytest.approx(value, rel=1e-14)
+        np.testing.assert_allclose(P.grad.numpy(), gp, rtol=1e-12, atol=1e-16)
+        np.testing.assert_allclose(T.grad.numpy(), gt, rtol=1e-12, atol=1e-16)
+
+    def test_torch_values_and_identity_gradient(self):
+        torch = pytest.importorskip("torch")
+        pytest.importorskip("array_api_compat")
+        rng = np.random.default_rng(62)
+        a, b = random_boxes(rng, 20, d=3), random_boxes(rng, 20, d=3)
+        got = B.ciou(torch.tensor(a), torch.tensor(b))
+        np.testing.assert_allclose(got.numpy(), B.ciou(a, b), rtol=1e-14, atol=1e-15)
+        got32 = B.pairwise_ciou(torch.tensor(a, dtype=torch.float32),
+                                torch.tensor(b, dtype=torch.float32))
+        np.testing.assert_allclose(got32.numpy(), B.pairwise_ciou(a, b), atol=1e-5)
+        same = torch.tensor([[0.0, 0, 0, 2, 1, 3]], dtype=torch.float64, requires_grad=True)
+        out = B.loss(same, same.detach(), "ciou", "sum")
+        out.backward()
+        assert out.item() == 0.0
+        assert torch.isfinite(same.grad).all()
+
+    def test_scale_invariance(self):
+        rng = np.random.default_rng(63)
+        p, t = random_boxes(rng, 50, d=3), random_boxes(rng, 50, d=3)
+        ref_value, ref_gp, ref_gt = B.loss_grad(p, t, "ciou", "none")
+        ref_score = B.ciou(p, t)
+        for s in (1e-6, 1e6):
+            np.testing.assert_allclose(B.ciou(p * s, t * s), ref_score, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(
+                B.pairwise_ciou(p * s, t * s), B.pairwise_ciou(p, t), rtol=0, atol=1e-12
+            )
+            value, gp, gt = B.loss_grad(p * s, t * s, "ciou", "none")
+            np.testing.assert_allclose(value, ref_value, rtol=0, atol=1e-12)
+            # the gradient scales like 1/s: s · grad is invariant
+            np.testing.assert_allclose(gp * s, ref_gp, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(gt * s, ref_gt, rtol=1e-9, atol=1e-12)
+
+    def test_elementwise_loss_matches_pairwise(self):
+        rng = np.random.default_rng(64)
+        p, t = random_boxes(rng, 7, d=3), random_boxes(rng, 5, d=3)
+        per = B.loss(p[:, None], t[None, :], "ciou", "none")
+        np.testing.assert_allclose(per, 1 - B.pairwise_ciou(p, t), rtol=1e-13, atol=1e-15)

@@ -164,22 +164,33 @@ def terms(a: Any, b: Any, xp: Any, geometry: bool | str = True) -> Terms:
     return Terms(a, b, xp, geometry)
 
 
-def _aspect(t: Terms, xp: Any) -> tuple[Any, Any]:
-    """CIoU's aspect term ``v`` and the angle difference ``atan(w_b/h_b) − atan(w_a/h_a)``.
+def faces(d: int) -> list[tuple[int, int]]:
+    """Axis pairs ``(i, j)``, ``i < j``, whose side ratios enter CIoU's aspect term."""
+    return [(i, j) for i in range(d) for j in range(i + 1, d)]
 
-    The difference is one ``atan2`` of the rotation taking ``(h_a, w_a)`` to ``(h_b, w_b)``
-    (exact for sizes >= 0). A point box (zero width and height) has no aspect ratio: the
-    difference is 0 there, with a zero gradient.
+
+def _aspect(t: Terms, xp: Any) -> tuple[Any, list[Any]]:
+    """CIoU's aspect term ``v`` and, per face ``(i, j)``, ``atan(wb_i/wb_j) − atan(wa_i/wa_j)``.
+
+    Each difference is one ``atan2`` of the rotation taking ``(wa_j, wa_i)`` to
+    ``(wb_j, wb_i)`` (exact for sizes >= 0). ``v`` is ``4/π²`` times the mean of the squared
+    differences over the faces: the one face ``(w, h)`` of a rectangle, the three faces
+    ``(w, h)``, ``(w, d)``, ``(h, d)`` of a cuboid. A face with both sides zero in either box
+    has no aspect ratio: its difference is 0 there, with a zero gradient.
     """
-    wa, ha = t.w_a[0], t.w_a[1]
-    wb, hb = t.w_b[0], t.w_b[1]
-    y = wb * ha - hb * wa
-    x = hb * ha + wb * wa
-    if math.prod(x.shape) and bool(xp.min(x) == 0):  # x >= 0
-        point = (x == 0) & (y == 0)
-        x = xp.where(point, xp.ones_like(x), x)
-    diff = _atan2(y, x, xp)
-    return FOUR_OVER_PI2 * diff * diff, diff
+    diffs = []
+    for i, j in faces(t.d):
+        wa, ha = t.w_a[i], t.w_a[j]
+        wb, hb = t.w_b[i], t.w_b[j]
+        y = wb * ha - hb * wa
+        x = hb * ha + wb * wa
+        if math.prod(x.shape) and bool(xp.min(x) == 0):  # x >= 0
+            point = (x == 0) & (y == 0)
+            x = xp.where(point, xp.ones_like(x), x)
+        diffs.append(_atan2(y, x, xp))
+    v = _sum([df * df for df in diffs])
+    scale = FOUR_OVER_PI2 / len(diffs)
+    return scale * v, diffs
 
 
 def ciou_alpha(t: Terms, v: Any, xp: Any) -> Any:
@@ -255,7 +266,8 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
     g_inter = (union + inter) / u2
     g_va = -inter / u2
     g_vb = g_va
-    g_hull = g_diag2 = g_rho2 = g_th = None
+    g_hull = g_diag2 = g_rho2 = None
+    g_th: list[Any] | None = None
     if kind == "giou":
         inv_h = 1 / t.hull_safe
         g_inter = g_inter - inv_h
@@ -265,9 +277,10 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
         g_rho2 = -1 / t.diag2_safe
         g_diag2 = t.rho2 / (t.diag2_safe * t.diag2_safe)
         if kind == "ciou":
-            v, diff = _aspect(t, np)
-            # d(−α v)/dθ_a with v = K (θ_b − θ_a)²; θ = atan2(w, h)
-            g_th = 2 * FOUR_OVER_PI2 * ciou_alpha(t, v, np) * diff
+            v, diffs = _aspect(t, np)
+            # d(−α v)/dθ_a per face with v = K mean_f (θ_b,f − θ_a,f)²; θ_f = atan2(w_i, w_j)
+            g_alpha = 2 * FOUR_OVER_PI2 / len(diffs) * ciou_alpha(t, v, np)
+            g_th = [g_alpha * df for df in diffs]
     ov_others = _others(t.ov)
     wa_others = _others(t.w_a)
     wb_others = _others(t.w_b)
@@ -275,17 +288,19 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
     shape = (*np.shape(g_inter), 2 * d)
     grad_a = np.empty(shape, dtype=np.result_type(g_inter))
     grad_b = np.empty_like(grad_a)
+    # gradient of the aspect term on each box's widths, accumulated per axis
+    th_a: list[Any] = [0.0] * d
+    th_b: list[Any] = [0.0] * d
     if g_th is not None:
-        wa0, wa1 = t.w_a
-        wb0, wb1 = t.w_b
-        ra = wa0 * wa0 + wa1 * wa1
-        rb = wb0 * wb0 + wb1 * wb1
-        ra = np.where(ra > 0, ra, 1.0)
-        rb = np.where(rb > 0, rb, 1.0)
-        th_terms = {
-            "a": (g_th * wa1 / ra, -g_th * wa0 / ra),
-            "b": (-g_th * wb1 / rb, g_th * wb0 / rb),
-        }
+        for (i, j), g in zip(faces(d), g_th, strict=True):
+            # θ = atan2(w_i, w_j): dθ/dw_i = w_j / r, dθ/dw_j = −w_i / r, r = w_i² + w_j²
+            for ws, th, sign in ((t.w_a, th_a, 1.0), (t.w_b, th_b, -1.0)):
+                wi, wj = ws[i], ws[j]
+                r = wi * wi + wj * wj
+                r = np.where(r > 0, r, 1.0)
+                gr = sign * g / r
+                th[i] = th[i] + gr * wj
+                th[j] = th[j] - gr * wi
     for k in range(d):
         g_ov = np.where(t.ov_raw[k] > 0, g_inter * ov_others[k], 0.0)
         g_h = 0.0
@@ -297,9 +312,9 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
         g_gap = (g_h - g_ov) / 2
         g_wa = g_va * wa_others[k] + g_span
         g_wb = g_vb * wb_others[k] + g_span
-        if g_th is not None and k < 2:
-            g_wa = g_wa + th_terms["a"][k]
-            g_wb = g_wb + th_terms["b"][k]
+        if g_th is not None:
+            g_wa = g_wa + th_a[k]
+            g_wb = g_wb + th_b[k]
         sh = np.sign(t.hi_a[k] - t.hi_b[k]) * g_gap
         sl = np.sign(t.lo_a[k] - t.lo_b[k]) * g_gap
         g_sc = g_rho2 * t.sc[k] / 2 if g_rho2 is not None else 0.0

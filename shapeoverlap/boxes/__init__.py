@@ -13,7 +13,8 @@ Policy for degenerate input (the same everywhere in this module):
   ``"raise"`` raises :class:`~shapeoverlap.EmptyUnionError`);
 * CIoU of two boxes with equal aspect ratio and IoU 1 takes the continuous limit α = 0 of
   ``α = v / (1 − IoU + v)``; a point box (zero width and height) has no aspect ratio, and
-  ``v = 0`` for any pair that includes one;
+  ``v = 0`` for any pair that includes one; for 3-D boxes ``v`` is the mean of the 2-D term
+  over the face ratios ``w/h``, ``w/d``, ``h/d``, a face with both sides zero contributing 0;
 * inverted boxes (``x2 < x1``, or a negative size) raise ``ValueError`` unless ``clip=True``,
   which clips them to empty boxes (``x2 = x1``);
 * NaN or infinite coordinates raise ``ValueError``.

@@ -234,11 +234,6 @@ def _score(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
     empty = check_empty(empty)
     a_in, b_in = a, b
     a, b, xp = _pair(a, b, fmt, clip, defer=True)
-    if kind == "ciou" and a.shape[-1] != 4:
-        raise ValueError(
-            f"ciou is defined for 2-D boxes (shape (..., 4)); got shape {tuple(a.shape)}; "
-            "use diou for 3-D boxes"
-        )
     t = _kb.terms(a, b, xp, geometry=kind)
     if not clip:
         _check_widths(t, xp, (a_in, b_in), ("a", "b"), fmt)
@@ -313,7 +308,7 @@ _ELEMENTWISE_DOC = """
     ------
     ValueError
         Wrong last dimension, non-finite coordinates, inverted boxes, batch shapes that do not
-        broadcast, an unknown ``fmt``{extra}.
+        broadcast, an unknown ``fmt``.
     EmptyUnionError
         With ``empty="raise"`` where both boxes are empty.
 """
@@ -473,7 +468,7 @@ def diou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool =
 
 
 def ciou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False) -> Any:
-    r"""Complete IoU (Zheng et al. 2020) of 2-D boxes, elementwise.
+    r"""Complete IoU (Zheng et al. 2020) of 2-D or 3-D boxes, elementwise.
 
     {doc}
 
@@ -495,6 +490,22 @@ def ciou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool =
     point box has no aspect ratio and ``v = 0``), and α takes its continuous limit 0 where
     ``v = 0`` and ``IoU = 1``. The range is ``(-1.5, 1]``: α v is at most 1/2.
 
+    **3-D boxes.** The original definition is 2-D. For cuboids of sides ``(w, h, d)`` the
+    aspect term is the mean of the 2-D term over the three face ratios ``w/h``, ``w/d`` and
+    ``h/d``:
+
+    .. math::
+
+        v = \frac{{4}}{{\pi^2}} \cdot \frac{{1}}{{3}} \sum_{{(p, q)}}
+        \left(\arctan\frac{{p_B}}{{q_B}} - \arctan\frac{{p_A}}{{q_A}}\right)^2,
+        \quad (p, q) \in \{{(w, h), (w, d), (h, d)\}}
+
+    so that ``v`` stays in ``[0, 1]`` and vanishes exactly when the two cuboids have the same
+    proportions; α, its limit 0 for identical boxes and the range are as in 2-D, and ``ρ`` and
+    ``d_C`` are the 3-D centre distance and hull diagonal. A face with both sides zero in
+    either box has no aspect ratio and contributes 0 to the sum (the mean still divides by 3).
+    Every term is a ratio of sizes, so the score is scale invariant.
+
     References
     ----------
     .. [1] Z. Zheng et al., "Distance-IoU Loss", AAAI 2020.
@@ -507,14 +518,15 @@ def ciou(a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool =
     0.237082
     >>> so.boxes.ciou([0, 0, 2, 1], [0, 0, 2, 1])
     1.0
+    >>> round(so.boxes.ciou([0, 0, 0, 2, 1, 1], [0, 0, 0, 1, 2, 1]), 6)
+    0.268397
     """
     return _score("ciou", a, b, fmt, empty, clip)
 
 
-_RAISES_CIOU = "; 3-D boxes for ciou"
-for _f, _extra in ((iou, ""), (dice, ""), (giou, ""), (diou, ""), (ciou, _RAISES_CIOU)):
-    _f.__doc__ = (_f.__doc__ or "").format(doc=_ELEMENTWISE_DOC.format(extra=_extra).strip())
-del _f, _extra
+for _f in (iou, dice, giou, diou, ciou):
+    _f.__doc__ = (_f.__doc__ or "").format(doc=_ELEMENTWISE_DOC.format().strip())
+del _f
 
 
 # --------------------------------------------------------------------------------------------
@@ -650,9 +662,13 @@ def pairwise_diou(
 def pairwise_ciou(
     a: Any, b: Any, fmt: Fmt = "xyxy", *, empty: Any = np.nan, clip: bool = False
 ) -> Any:
-    """CIoU of every 2-D box of ``a`` with every 2-D box of ``b``.
+    """CIoU of every box of ``a`` with every box of ``b`` (2-D or 3-D).
 
     {doc}
+
+    Notes
+    -----
+    The definition, including its 3-D aspect term, is that of :func:`ciou`.
 
     Examples
     --------
@@ -712,8 +728,7 @@ def loss(
     Parameters
     ----------
     pred, target : array_like
-        Boxes ``(..., 4)`` (``(..., 6)`` for every kind but ``"ciou"``) with broadcastable batch
-        shapes.
+        Boxes ``(..., 4)`` or ``(..., 6)`` (3-D) with broadcastable batch shapes.
     kind : {"iou", "giou", "diou", "ciou"}, default "ciou"
         ``1 − IoU``, ``1 − GIoU``, ``1 − DIoU`` or ``1 − CIoU``.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -744,7 +759,8 @@ def loss(
     Notes
     -----
     CIoU's trade-off :math:`\alpha` and the focal weight are constants for gradients, as in
-    Zheng et al. (2020).
+    Zheng et al. (2020). For 3-D boxes CIoU's aspect term is the mean over the three face
+    ratios (see :func:`ciou`).
 
     Examples
     --------
@@ -757,10 +773,6 @@ def loss(
     """
     gamma_f, empty = _loss_setup(kind, reduction, gamma, empty)
     p, t_, xp = _pair(pred, target, fmt, clip, ("pred", "target"), defer=True)
-    if kind == "ciou" and p.shape[-1] != 4:
-        raise ValueError(
-            f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
-        )
     t = _kb.terms(p, t_, xp, geometry=kind)
     if not clip:
         _check_widths(t, xp, (pred, target), ("pred", "target"), fmt)
@@ -881,10 +893,6 @@ def loss_grad(
     p_in = _as_float(pred, "pred", np)
     t_in = _as_float(target, "target", np)
     p, t_, _ = _pair(p_in, t_in, fmt, clip, ("pred", "target"))
-    if kind == "ciou" and p.shape[-1] != 4:
-        raise ValueError(
-            f"kind='ciou' needs 2-D boxes (shape (..., 4)); got shape {tuple(p.shape)}"
-        )
     t = _kb.terms(p, t_, np)
     m = _kb.measure(kind, t, np)
     gm_p, gm_t = _kb.measure_grad(kind, t)
