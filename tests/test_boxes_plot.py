@@ -45,7 +45,7 @@ def test_errors():
 
 
 def test_demo_section(tmp_path):
-    from shapeoverlap.boxes._demo import boxes_section, convergence_race
+    from shapeoverlap.boxes._demo import boxes_section
 
     tables = boxes_section(tmp_path)
     assert (tmp_path / "boxes_convergence_race.png").stat().st_size > 1000
@@ -53,7 +53,28 @@ def test_demo_section(tmp_path):
     row = family.set_index("pair").loc["identical"]
     assert row.tolist() == [1.0] * 5
     assert family.set_index("pair").loc["disjoint, near", "giou"] == pytest.approx(-0.2)
-    assert race.set_index("loss").loc["IoU", "iou_final"] == 0.0  # no gradient when disjoint
-    curves = convergence_race()
-    assert curves["DIoU"][-1] > 0.99
-    assert curves["GIoU"][-1] > 0.99
+    race = race.set_index("loss")
+    assert race.loc["IoU", "iou_final"] == 0.0  # no gradient when disjoint
+    assert (race.loc[["GIoU", "DIoU", "CIoU", "L1 → CIoU"], "iou_final"] > 0.99).all()
+    assert "DIoU, c differentiated" in race.index
+
+
+def test_race_figure_panels():
+    from shapeoverlap.boxes._demo import RACE_TARGET, race_runs
+    from shapeoverlap.plot._boxes import _race_figure
+
+    runs = race_runs(iterations=120)
+    fig = _race_figure(runs, RACE_TARGET)
+    curves, giou, diou = fig.axes
+    labels = [line.get_label() for line in curves.get_lines()][:5]
+    assert labels[0] == "IoU: never moves"
+    assert labels[2] == "DIoU: IoU > 0.5 at step 59"
+    for ax, name in ((giou, "GIoU"), (diou, "DIoU")):
+        assert ax.get_aspect() == 1.0
+        assert ax.get_title(loc="left").startswith(f"({'bc'[ax is diou]}) {name}")
+        # the target first, then the snapshots; the centre path is the first line
+        np.testing.assert_allclose(ax.patches[0].get_xy(), RACE_TARGET[:2])
+        centre = ax.get_lines()[0].get_xydata()
+        boxes = runs[name][1]
+        np.testing.assert_allclose(centre, (boxes[:, :2] + boxes[:, 2:]) / 2)
+    assert "straight distance / length = 1.00" in diou.texts[0].get_text()

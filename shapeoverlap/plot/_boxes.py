@@ -208,3 +208,107 @@ def threshold_curve(
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def _race_figure(
+    runs: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    target: Any,
+    *,
+    planes: Sequence[tuple[str, str]] = (
+        ("GIoU", "grows, then moves"),
+        ("DIoU", "heads straight for the centre"),
+    ),
+) -> Any:
+    """Figure of a convergence race: IoU per step, and box paths in the plane.
+
+    Parameters
+    ----------
+    runs : mapping of str to (numpy.ndarray, numpy.ndarray)
+        Per runner, the IoU with the target ``(T,)`` and the predicted boxes ``(T, 4)`` (xyxy)
+        before the first step and after every step.
+    target : array_like
+        The target xyxy box.
+    planes : sequence of (str, str)
+        One plane panel per entry: runner and title. About ten snapshots are drawn, from the
+        start to the first step with IoU above 0.99.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: IoU against the step for every runner; right: the target, snapshots of the
+        predicted box and the path of its centre for the runners of ``planes``.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    t = np.asarray(target, dtype=np.float64)
+    # IoU grey; GIoU vermilion, DIoU blue, then the rest of the cycle
+    palette = ("0.5", _CYCLE[1], _CYCLE[0], *_CYCLE[2:])
+    colours = {name: palette[i % len(palette)] for i, name in enumerate(runs)}
+    styles = {0: ":", 3: "--", 4: "-."}
+    fig = plt.figure(figsize=(13.5, 4.4), layout="constrained")
+    grid = fig.add_gridspec(1, 1 + len(planes), width_ratios=[1.3] + [1.0] * len(planes))
+    ax = fig.add_subplot(grid[0])
+    for i, (name, (iou, _)) in enumerate(runs.items()):
+        above = np.flatnonzero(iou > 0.5)
+        label = f"{name}: IoU > 0.5 at step {above[0]}" if above.size else f"{name}: never moves"
+        ax.plot(iou, color=colours[name], lw=2, ls=styles.get(i, "-"), label=label)
+    ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
+    ax.set_xlim(0, max(len(iou) for iou, _ in runs.values()) - 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("gradient step")
+    ax.set_ylabel("IoU with the target")
+    ax.set_title("(a) IoU along the descent", loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small",
+              frameon=False)
+
+    first = None
+    drawn = []
+    for j, (name, title) in enumerate(planes):
+        iou, boxes = runs[name]
+        done = np.flatnonzero(iou > 0.99)
+        upto = int(done[0]) if done.size else len(iou) - 1
+        every = next(k for k in (1, 2, 5, 10, 20, 50, 100, 200, 500, len(iou))
+                     if upto / k <= 12)
+        pax = fig.add_subplot(grid[1 + j], sharex=first, sharey=first)
+        first = first or pax
+        colour = colours[name]
+        pax.add_patch(Rectangle(tuple(t[:2]), *(t[2:] - t[:2]), facecolor="0.85", edgecolor="k",
+                                lw=1.5, zorder=3, label="target"))
+        steps = list(range(0, min(upto, len(boxes) - 1) + 1, every))
+        for n, k in enumerate(steps):
+            b = boxes[k]
+            pax.add_patch(Rectangle(tuple(b[:2]), *(b[2:] - b[:2]), fill=False, edgecolor=colour,
+                                    lw=1.2, alpha=0.3 + 0.7 * n / max(len(steps) - 1, 1),
+                                    ls="--" if k == 0 else "-", zorder=4,
+                                    label=f"box every {every} steps (dashed: start)"
+                                    if n == 0 else None))
+        centre = (boxes[:, :2] + boxes[:, 2:]) / 2
+        pax.plot(*centre.T, color=colour, lw=2, zorder=5, label="path of the centre")
+        pax.plot(*centre[steps].T, "o", color=colour, ms=3.5, zorder=6)
+        pax.plot(*((t[:2] + t[2:]) / 2), "k+", ms=10, mew=2, zorder=6)
+        area = np.prod(boxes[:, 2:] - boxes[:, :2], axis=1)
+        length = float(np.sum(np.hypot(*np.diff(centre, axis=0).T)))
+        chord = float(np.hypot(*(centre[-1] - centre[0])))
+        k = int(np.argmax(area))
+        note = (f"largest box: {area[k] / np.prod(t[2:] - t[:2]):.1f}× the target's area "
+                f"(step {k})\ncentre path: straight distance / length = {chord / length:.2f}")
+        pax.text(0.03, 0.97, note, transform=pax.transAxes, va="top", fontsize="small",
+                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
+                 zorder=7)
+        pax.set_aspect("equal")
+        pax.set_title(f"({'bcdefg'[j]}) {name}: {title}", loc="left")
+        pax.set_xlabel("x")
+        if j == 0:
+            pax.set_ylabel("y")
+        pax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize="small",
+                   frameon=False)
+        drawn.append(boxes[: upto + 1])
+        drawn.append(t[None])
+    if first is not None:
+        allb = np.concatenate(drawn)
+        lo, hi = allb[:, :2].min(axis=0), allb[:, 2:].max(axis=0)
+        pad = 0.05 * float(np.max(hi - lo))
+        first.set_xlim(lo[0] - pad, hi[0] + pad)
+        first.set_ylim(lo[1] - pad, hi[1] + pad + 0.18 * float(hi[1] - lo[1]))
+    return fig
