@@ -1410,15 +1410,24 @@ def rotated_iou(a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan) -
     return _finish(xp.reshape(out, shape))
 
 
+def _zeros(shape: tuple[int, ...], like: Any, xp: Any) -> Any:
+    """Zeros of ``like``'s dtype (and device, for array-API arrays)."""
+    if _is_numpy(xp):
+        return np.zeros(shape, dtype=like.dtype)
+    import array_api_compat
+
+    return xp.zeros(shape, dtype=like.dtype, device=array_api_compat.device(like))
+
+
 def pairwise_rotated_iou(
     a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan
-) -> np.ndarray:
+) -> Any:
     """IoU of every rotated box of ``a`` with every rotated box of ``b``.
 
     Parameters
     ----------
     a : array_like
-        ``(N, 5)`` rotated boxes.
+        ``(N, 5)`` rotated boxes; numpy or array-API arrays (torch tensors: differentiable).
     b : array_like
         ``(M, 5)`` rotated boxes.
     degrees : bool, default False
@@ -1428,13 +1437,16 @@ def pairwise_rotated_iou(
 
     Returns
     -------
-    numpy.ndarray
-        ``(N, M)`` float64.
+    numpy.ndarray or array
+        ``(N, M)``: float64 for numpy input; for tensors the operands' (promoted) dtype, on
+        their device, with a gradient with respect to both operands.
 
     Raises
     ------
     ValueError
         If an operand is not ``(K, 5)`` or holds invalid boxes.
+    EmptyUnionError
+        With ``empty="raise"`` where both boxes of a pair have zero area.
 
     See Also
     --------
@@ -1442,8 +1454,10 @@ def pairwise_rotated_iou(
 
     Notes
     -----
-    Pairs whose circumscribed circles are disjoint are skipped (IoU 0) before the exact
-    clipping kernel runs on the remaining pairs.
+    Pairs whose circumscribed circles are disjoint are skipped (IoU 0, gradient 0) before the
+    exact clipping kernel runs on the remaining pairs; the test runs without a gradient and
+    the kernel's values are written into the result, so for tensors autograd flows through the
+    computed pairs only. Rows are processed in blocks of about 2**20 pairs.
 
     Examples
     --------
@@ -1455,33 +1469,44 @@ def pairwise_rotated_iou(
            [0.]])
     """
     empty = check_empty(empty)
-    a_np = _rotated(np.asarray(a), "a", np, degrees).astype(np.float64)
-    b_np = _rotated(np.asarray(b), "b", np, degrees).astype(np.float64)
-    for name, x in (("a", a_np), ("b", b_np)):
+    xp = _kb.namespace(a, b)
+    a_ = _rotated(a, "a", xp, degrees)
+    b_ = _rotated(b, "b", xp, degrees)
+    for name, x in (("a", a_), ("b", b_)):
         if x.ndim != 2:
-            raise ValueError(f"{name} must have shape (K, 5); got shape {x.shape}")
-    n, m = a_np.shape[0], b_np.shape[0]
-    out = np.zeros((n, m))
-    area_a = a_np[:, 2] * a_np[:, 3]
-    area_b = b_np[:, 2] * b_np[:, 3]
+            raise ValueError(f"{name} must have shape (K, 5); got shape {tuple(x.shape)}")
+    if _is_numpy(xp):
+        a_, b_ = a_.astype(np.float64), b_.astype(np.float64)
+    else:
+        dt = xp.result_type(a_.dtype, b_.dtype)
+        a_, b_ = xp.astype(a_, dt), xp.astype(b_, dt)
+    n, m = a_.shape[0], b_.shape[0]
+    out = _zeros((n, m), a_, xp)
+    # The skip test and the bookkeeping need no gradient.
+    a_c, b_c = _kb.stop_gradient(a_), _kb.stop_gradient(b_)
+    area_a = a_c[:, 2] * a_c[:, 3]
+    area_b = b_c[:, 2] * b_c[:, 3]
     both_empty = (area_a[:, None] == 0) & (area_b[None, :] == 0)
-    if both_empty.any():
+    if n and m and bool(xp.any(both_empty)):
         if empty == "raise":
-            raise_if_empty(int(both_empty.sum()))
-        out[both_empty] = empty
-    ra = np.hypot(a_np[:, 2], a_np[:, 3]) / 2
-    rb = np.hypot(b_np[:, 2], b_np[:, 3]) / 2
+            raise_if_empty(int(np.count_nonzero(_to_numpy(both_empty))))
+        out[both_empty] = float(empty)
+    ra = xp.sqrt(a_c[:, 2] * a_c[:, 2] + a_c[:, 3] * a_c[:, 3]) / 2
+    rb = xp.sqrt(b_c[:, 2] * b_c[:, 2] + b_c[:, 3] * b_c[:, 3]) / 2
     block = max(1, (1 << 20) // max(m, 1))
     for i0 in range(0, n, block):
         i1 = min(n, i0 + block)
-        dist2 = (a_np[i0:i1, 0, None] - b_np[None, :, 0]) ** 2
-        dist2 += (a_np[i0:i1, 1, None] - b_np[None, :, 1]) ** 2
-        near = dist2 <= (ra[i0:i1, None] + rb[None, :]) ** 2
-        near &= ~both_empty[i0:i1]
-        ii, jj = np.nonzero(near)
-        if ii.size:
-            vals = _rotated_iou_flat(a_np[i0 + ii], b_np[jj], np, 0.0)
-            out[i0 + ii, jj] = vals
+        dx = a_c[i0:i1, 0, None] - b_c[None, :, 0]
+        dy = a_c[i0:i1, 1, None] - b_c[None, :, 1]
+        reach = ra[i0:i1, None] + rb[None, :]
+        near = (dx * dx + dy * dy <= reach * reach) & ~both_empty[i0:i1]
+        ii, jj = xp.nonzero(near)
+        if ii.shape[0]:
+            vals = _rotated_iou_flat(
+                xp.take(a_, ii + i0, axis=0), xp.take(b_, jj, axis=0), xp, 0.0
+            )
+            # boolean-mask assignment visits the pairs in the order of nonzero (row-major)
+            out[i0:i1][near] = vals
     return out
 
 
@@ -1492,13 +1517,13 @@ def rotated_nms(
     *,
     degrees: bool = False,
     classes: Any = None,
-) -> np.ndarray:
+) -> Any:
     """Greedy non-maximum suppression of rotated boxes.
 
     Parameters
     ----------
     boxes : array_like
-        ``(N, 5)`` rotated boxes.
+        ``(N, 5)`` rotated boxes; numpy or array-API arrays (torch tensors).
     scores : array_like
         ``(N,)`` finite scores.
     iou_threshold : float
@@ -1510,8 +1535,9 @@ def rotated_nms(
 
     Returns
     -------
-    numpy.ndarray of intp
-        Kept indices by decreasing score.
+    numpy.ndarray of intp or array of int64
+        Kept indices by decreasing score (ties: lower index first). For array-API input
+        (torch tensors) an ``int64`` array on the boxes' device.
 
     Raises
     ------
@@ -1522,6 +1548,12 @@ def rotated_nms(
     --------
     nms : Axis-aligned boxes.
 
+    Notes
+    -----
+    Selection is not differentiable: tensors are read without their gradient and the
+    suppression runs on float64 numpy copies, so float32 tensors keep exactly the boxes that
+    their float64 values keep.
+
     Examples
     --------
     >>> import numpy as np
@@ -1531,13 +1563,15 @@ def rotated_nms(
     array([0, 1])
     """
     thr = _check_threshold(iou_threshold)
-    b = _rotated(np.asarray(boxes), "boxes", np, degrees).astype(np.float64)
+    xp = _kb.namespace(boxes)
+    x = _rotated(boxes, "boxes", xp, degrees)
+    b = _to_numpy(x).astype(np.float64)
     if b.ndim != 2:
         raise ValueError(f"boxes must have shape (N, 5); got shape {b.shape}")
-    s = _check_scores(scores, b.shape[0])
+    s = _check_scores(_to_numpy(scores), b.shape[0])
     cls = None
     if classes is not None:
-        cls = np.asarray(classes)
+        cls = _to_numpy(classes)
         if cls.shape != (b.shape[0],):
             raise ValueError(
                 f"classes must have shape ({b.shape[0]},), one per box; got shape {cls.shape}"
@@ -1548,7 +1582,12 @@ def rotated_nms(
         a = np.broadcast_to(b[i], (js.size, 5))
         return np.asarray(_rotated_iou_flat(a, b[js], np, 0.0))
 
-    return _greedy(order, row, cls, thr)
+    keep = _greedy(order, row, cls, thr)
+    if _is_numpy(xp):
+        return keep
+    import array_api_compat
+
+    return xp.asarray(keep.astype(np.int64), device=array_api_compat.device(x))
 
 
 def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> np.ndarray:

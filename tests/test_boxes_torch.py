@@ -1,0 +1,185 @@
+"""Rotated boxes on torch tensors: pairwise IoU with autograd, NMS."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from shapeoverlap import boxes as B
+
+from .test_boxes_rotated import random_rotated, shapely_iou
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("array_api_compat")
+
+
+def field(rng, n, hi=12.0):
+    """Rotated boxes scattered so that some pairs overlap and most do not."""
+    return random_rotated(rng, n, hi=hi, min_size=0.3, max_size=3.0)
+
+
+def numpy_fd(f, x, h=1e-6):
+    """Central finite differences of the scalar ``f`` at every entry of ``x``."""
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        xp_, xm = x.copy(), x.copy()
+        xp_[idx] += h
+        xm[idx] -= h
+        g[idx] = (f(xp_) - f(xm)) / (2 * h)
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# pairwise rotated IoU
+# ---------------------------------------------------------------------------------------------
+
+
+class TestPairwiseRotated:
+    def test_float64_equals_numpy(self):
+        rng = np.random.default_rng(0)
+        a, b = field(rng, 60), field(rng, 45)
+        ref = B.pairwise_rotated_iou(a, b)
+        got = B.pairwise_rotated_iou(torch.tensor(a), torch.tensor(b))
+        assert isinstance(got, torch.Tensor)
+        assert got.dtype == torch.float64
+        assert got.shape == (60, 45)
+        assert 0 < (ref > 0).mean() < 0.5  # some pairs overlap, most are skipped
+        np.testing.assert_allclose(got.numpy(), ref, rtol=0, atol=1e-12)
+
+    def test_float32(self):
+        rng = np.random.default_rng(1)
+        a, b = field(rng, 50), field(rng, 40)
+        ref = B.pairwise_rotated_iou(a, b)
+        got = B.pairwise_rotated_iou(
+            torch.tensor(a, dtype=torch.float32), torch.tensor(b, dtype=torch.float32)
+        )
+        assert got.dtype == torch.float32
+        np.testing.assert_allclose(got.numpy(), ref, rtol=0, atol=1e-5)
+
+    def test_against_shapely(self):
+        rng = np.random.default_rng(2)
+        a, b = field(rng, 30, hi=5), field(rng, 20, hi=5)
+        got = B.pairwise_rotated_iou(torch.tensor(a), torch.tensor(b)).numpy()
+        want = shapely_iou(np.repeat(a, 20, axis=0), np.tile(b, (30, 1))).reshape(30, 20)
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+    def test_degrees_empty_and_a_plain_sequence(self):
+        a = torch.tensor([[0, 0, 2, 2, 45.0], [5, 5, 0, 0, 0]], dtype=torch.float64)
+        got = B.pairwise_rotated_iou(a, a, degrees=True)
+        assert got[0, 0].item() == 1.0
+        assert got[0, 1].item() == 0.0
+        assert math.isnan(got[1, 1].item())
+        assert B.pairwise_rotated_iou(a, a, degrees=True, empty=0.5)[1, 1].item() == 0.5
+        mixed = B.pairwise_rotated_iou(a, [[0, 0, 2, 2, 135.0]], degrees=True)
+        assert isinstance(mixed, torch.Tensor)
+        np.testing.assert_allclose(mixed.numpy(), [[1.0], [0.0]], atol=1e-15)
+        assert B.pairwise_rotated_iou(a[:0], a).shape == (0, 2)
+
+    def test_errors_on_tensors(self):
+        from shapeoverlap import EmptyUnionError
+
+        with pytest.raises(ValueError, match=r"a must have shape \(K, 5\); got shape \(5,\)"):
+            B.pairwise_rotated_iou(torch.ones(5, dtype=torch.float64), torch.ones(3, 5))
+        with pytest.raises(ValueError, match=r"b has negative width or height in 1 box"):
+            B.pairwise_rotated_iou(torch.ones(2, 5), torch.tensor([[0.0, 0, -1, 1, 0]]))
+        with pytest.raises(TypeError, match="a must be a floating tensor; got dtype torch.int64"):
+            B.pairwise_rotated_iou(torch.ones(2, 5, dtype=torch.int64), torch.ones(2, 5))
+        zero = torch.zeros(1, 5)
+        with pytest.raises(EmptyUnionError, match="both operands are empty"):
+            B.pairwise_rotated_iou(zero, zero, empty="raise")
+
+
+class TestPairwiseGradient:
+    def test_autograd_vs_finite_differences_of_numpy(self):
+        rng = np.random.default_rng(3)
+        a, b = field(rng, 6, hi=4), field(rng, 5, hi=4)
+        ref = B.pairwise_rotated_iou(a, b)
+        assert ((ref > 0.05) & (ref < 0.95)).sum() >= 5  # overlapping, non-degenerate pairs
+        A = torch.tensor(a, requires_grad=True)
+        T = torch.tensor(b, requires_grad=True)
+        weights = rng.uniform(0.5, 1.5, (6, 5))  # a generic linear functional of the matrix
+        (B.pairwise_rotated_iou(A, T) * torch.tensor(weights)).sum().backward()
+        fd_a = numpy_fd(lambda x: float(np.sum(weights * B.pairwise_rotated_iou(x, b))), a)
+        fd_b = numpy_fd(lambda x: float(np.sum(weights * B.pairwise_rotated_iou(a, x))), b)
+        np.testing.assert_allclose(A.grad.numpy(), fd_a, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(T.grad.numpy(), fd_b, rtol=0, atol=1e-6)
+        assert np.abs(A.grad.numpy()).max() > 1e-2
+
+    def test_entry_gradient_is_rotated_iou_gradient(self):
+        rng = np.random.default_rng(4)
+        a, b = field(rng, 5, hi=3), field(rng, 4, hi=3)
+        A = torch.tensor(a, requires_grad=True)
+        out = B.pairwise_rotated_iou(A, torch.tensor(b))
+        i, j = np.unravel_index(np.argmax(out.detach().numpy()), out.shape)
+        (g,) = torch.autograd.grad(out[i, j], A)
+        A1 = torch.tensor(a[i], requires_grad=True)
+        B.rotated_iou(A1, torch.tensor(b[j])).backward()
+        np.testing.assert_allclose(g.numpy()[i], A1.grad.numpy(), rtol=1e-13, atol=1e-15)
+        g_rest = np.delete(g.numpy(), i, axis=0)
+        np.testing.assert_array_equal(g_rest, 0.0)
+
+    def test_skipped_pairs_have_zero_gradient(self):
+        a = torch.tensor([[0.0, 0, 2, 1, 0.3], [50.0, 0, 2, 1, 0.3]], requires_grad=True)
+        b = torch.tensor([[0.5, 0.2, 1, 3, -0.4]], dtype=torch.float32)
+        out = B.pairwise_rotated_iou(a, b)
+        assert out[1, 0].item() == 0.0
+        out.sum().backward()
+        assert torch.all(a.grad[1] == 0)
+        assert torch.all(a.grad[0] != 0)
+
+    def test_float32_gradient(self):
+        rng = np.random.default_rng(5)
+        a, b = field(rng, 8, hi=4), field(rng, 7, hi=4)
+        A64 = torch.tensor(a, requires_grad=True)
+        A32 = torch.tensor(a, dtype=torch.float32, requires_grad=True)
+        B.pairwise_rotated_iou(A64, torch.tensor(b)).sum().backward()
+        B.pairwise_rotated_iou(A32, torch.tensor(b, dtype=torch.float32)).sum().backward()
+        assert A32.grad.dtype == torch.float32
+        np.testing.assert_allclose(A32.grad.numpy(), A64.grad.numpy(), rtol=0, atol=1e-3)
+
+
+# ---------------------------------------------------------------------------------------------
+# rotated NMS
+# ---------------------------------------------------------------------------------------------
+
+
+class TestRotatedNMS:
+    @pytest.mark.parametrize("dtype", ["float64", "float32"])
+    def test_indices_equal_numpy(self, dtype):
+        rng = np.random.default_rng(6)
+        boxes = random_rotated(rng, 120, hi=6)
+        if dtype == "float32":
+            boxes = boxes.astype(np.float32).astype(np.float64)  # same values in both
+        scores = np.round(rng.random(120), 2)  # ties
+        classes = rng.integers(0, 3, 120)
+        tb = torch.tensor(boxes, dtype=getattr(torch, dtype), requires_grad=True)
+        ts = torch.tensor(scores, dtype=getattr(torch, dtype))
+        for thr in (0.0, 0.2, 0.5, 0.8):
+            for cls in (None, classes):
+                want = B.rotated_nms(boxes, ts.double().numpy(), thr, classes=cls)
+                got = B.rotated_nms(
+                    tb, ts, thr, classes=None if cls is None else torch.tensor(cls)
+                )
+                assert isinstance(got, torch.Tensor)
+                assert got.dtype == torch.int64
+                assert got.tolist() == want.tolist()
+        assert tb.grad is None
+
+    def test_degrees_and_parked_cars(self):
+        cars = torch.tensor([[0.0, 0, 4.5, 1.8, 45], [2.35, -2.4, 4.5, 1.8, -45]])
+        assert B.rotated_nms(cars, torch.tensor([0.9, 0.8]), 0.1, degrees=True).tolist() == [0, 1]
+        same = torch.tensor([[0.0, 0, 4, 2, 0], [0.0, 0, 2, 4, 90]])
+        kept = B.rotated_nms(same, [0.2, 0.9], 0.5, degrees=True)
+        assert isinstance(kept, torch.Tensor)
+        assert kept.tolist() == [1]
+        assert B.rotated_nms(torch.zeros(0, 5), torch.zeros(0), 0.5).tolist() == []
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match=r"boxes must have shape \(N, 5\); got shape \(5,\)"):
+            B.rotated_nms(torch.ones(5), torch.ones(1), 0.5)
+        with pytest.raises(ValueError, match=r"scores must have shape \(2,\), one per box"):
+            B.rotated_nms(torch.ones(2, 5), torch.ones(3), 0.5)
+        with pytest.raises(ValueError, match=r"classes must have shape \(2,\)"):
+            B.rotated_nms(torch.ones(2, 5), torch.ones(2), 0.5, classes=torch.ones(3))
