@@ -1,4 +1,4 @@
-"""Rotated boxes on torch tensors: pairwise IoU with autograd, NMS."""
+"""Rotated boxes on torch tensors: pairwise IoU with autograd, NMS, degenerate gradients."""
 
 from __future__ import annotations
 
@@ -29,6 +29,16 @@ def numpy_fd(f, x, h=1e-6):
         xm[idx] -= h
         g[idx] = (f(xp_) - f(xm)) / (2 * h)
     return g
+
+
+def one_sided(f, x, idx, h=1e-7, right_only=False):
+    """Right and left difference quotients of the scalar ``f`` along entry ``idx``."""
+    xp_, xm = x.copy(), x.copy()
+    xp_[idx] += h
+    xm[idx] -= h
+    f0 = f(x)
+    right = (f(xp_) - f0) / h
+    return right, right if right_only else (f0 - f(xm)) / h
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,3 +193,118 @@ class TestRotatedNMS:
             B.rotated_nms(torch.ones(2, 5), torch.ones(3), 0.5)
         with pytest.raises(ValueError, match=r"classes must have shape \(2,\)"):
             B.rotated_nms(torch.ones(2, 5), torch.ones(2), 0.5, classes=torch.ones(3))
+
+
+# ---------------------------------------------------------------------------------------------
+# gradients at degenerate configurations
+# ---------------------------------------------------------------------------------------------
+
+
+def degenerate_pairs():
+    """(name, a, b): pairs where the IoU has a kink or a tie in the kernel's choices."""
+    sq, rect = [0.5, -0.3, 2.0, 2.0, 0.3], [1.0, 2.0, 3.0, 1.0, -0.7]
+    quarter = [1.0, 2.0, 1.0, 3.0, -0.7 + math.pi / 2]  # rect as (h, w) turned by 90°
+    c, s = math.cos(0.3), math.sin(0.3)
+    return [
+        ("identical square", sq, sq),
+        ("identical rectangle", rect, rect),
+        ("identical axis-aligned", [0.0, 0, 2, 1, 0], [0.0, 0, 2, 1, 0]),
+        ("square turned 90°", sq, [*sq[:4], sq[4] + math.pi / 2]),
+        ("axis-aligned square turned 90°", [0.0, 0, 2, 2, 0], [0.0, 0, 2, 2, math.pi / 2]),
+        ("rectangle as h x w turned 90°", rect, quarter),
+        ("rectangle turned 180°", rect, [*rect[:4], rect[4] + math.pi]),
+        ("rectangle turned 90° (cross)", rect, [*rect[:4], rect[4] + math.pi / 2]),
+        ("shared edge outside", sq, [0.5 + 2 * c, -0.3 + 2 * s, 2.0, 2.0, 0.3]),
+        ("shared corner", sq, [0.5 + 2 * c - 2 * s, -0.3 + 2 * s + 2 * c, 2.0, 2.0, 0.3]),
+        ("nested on an edge", [0.0, 0, 4, 2, 0], [1.0, 0, 2, 2, 0]),
+        ("equal areas, swapped sides", [0.0, 0, 2, 1, 0.2], [0.3, 0.1, 1, 2, 0.2]),
+        ("zero width", [0.0, 0, 0, 1, 0.2], [0.0, 0, 2, 2, 0]),
+        ("point box", [0.0, 0, 0, 0, 0], [0.0, 0, 2, 2, 0]),
+        ("both empty", [0.0, 0, 0, 1, 0], [0.0, 0, 1, 0, 0]),
+    ]
+
+
+class TestDegenerateGradients:
+    @pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+    @pytest.mark.parametrize(("name", "a", "b"), degenerate_pairs())
+    def test_rotated_iou_gradient_is_finite(self, name, a, b, dtype):
+        A = torch.tensor(a, dtype=dtype, requires_grad=True)
+        T = torch.tensor(b, dtype=dtype, requires_grad=True)
+        out = B.rotated_iou(A, T, empty=0.0)
+        out.backward()
+        assert torch.isfinite(out)
+        assert torch.isfinite(A.grad).all(), A.grad
+        assert torch.isfinite(T.grad).all(), T.grad
+
+    @pytest.mark.parametrize(("name", "a", "b"), degenerate_pairs())
+    def test_gradient_lies_between_one_sided_derivatives(self, name, a, b):
+        """At a kink autograd returns one of the one-sided slopes (or a value between)."""
+        a, b = np.array(a), np.array(b)
+        A = torch.tensor(a, requires_grad=True)
+        T = torch.tensor(b, requires_grad=True)
+        B.rotated_iou(A, T, empty=0.0).backward()
+        for x, grad, f in (
+            (a, A.grad.numpy(), lambda x: B.rotated_iou(x, b, empty=0.0)),
+            (b, T.grad.numpy(), lambda x: B.rotated_iou(a, x, empty=0.0)),
+        ):
+            for k in range(5):
+                # a size of 0 is on the boundary of the domain: one side only
+                right, left = one_sided(f, x, (k,), right_only=k in (2, 3) and x[k] == 0)
+                lo, hi = min(left, right), max(left, right)
+                assert lo - 1e-5 <= grad[k] <= hi + 1e-5, (name, k, grad[k], left, right)
+
+    @pytest.mark.parametrize("relation", ["same angle", "quarter turn", "half turn", "both 0"])
+    def test_aligned_pairs_match_finite_differences(self, relation):
+        """Edges exactly parallel in the frame (relative angle k·90°): the IoU is smooth there
+        for generic centres and sizes, and the angle gradient must match its slope."""
+        rng = np.random.default_rng(8)
+        a = random_rotated(rng, 120, hi=3, min_size=0.3, max_size=3.0)
+        b = random_rotated(rng, 120, hi=3, min_size=0.3, max_size=3.0)
+        if relation == "both 0":
+            a[:, 4] = b[:, 4] = 0.0
+        else:
+            b[:, 4] = a[:, 4] + {"same angle": 0.0, "quarter turn": np.pi / 2,
+                                 "half turn": np.pi}[relation]
+        ref = B.rotated_iou(a, b)
+        assert ((ref > 0.05) & (ref < 0.95)).sum() > 30
+        A = torch.tensor(a, requires_grad=True)
+        T = torch.tensor(b, requires_grad=True)
+        B.rotated_iou(A, T).sum().backward()
+        h = 1e-6
+        for x, grad, f in (
+            (a, A.grad.numpy(), lambda x: B.rotated_iou(x, b)),
+            (b, T.grad.numpy(), lambda x: B.rotated_iou(a, x)),
+        ):
+            fd = np.zeros_like(x)
+            for k in range(5):
+                xp_, xm = x.copy(), x.copy()
+                xp_[:, k] += h
+                xm[:, k] -= h
+                fd[:, k] = (f(xp_) - f(xm)) / (2 * h)
+            np.testing.assert_allclose(grad, fd, rtol=0, atol=1e-7)
+
+    def test_nearly_identical_and_near_quarter_turns(self):
+        rng = np.random.default_rng(7)
+        a = random_rotated(rng, 200)
+        q = a.copy()
+        q[:, 4] += np.pi / 2
+        q[:, 2], q[:, 3] = a[:, 3], a[:, 2]
+        for other in (a, q):
+            for eps in (0.0, 1e-15, 1e-12, 1e-9):
+                b = other + eps * rng.standard_normal(a.shape)
+                for dtype in (torch.float64, torch.float32):
+                    A = torch.tensor(a, dtype=dtype, requires_grad=True)
+                    T = torch.tensor(b, dtype=dtype, requires_grad=True)
+                    B.rotated_iou(A, T).sum().backward()
+                    assert torch.isfinite(A.grad).all()
+                    assert torch.isfinite(T.grad).all()
+
+    def test_pairwise_gradient_is_finite_at_degenerate_pairs(self):
+        pairs = degenerate_pairs()
+        a = torch.tensor([p[1] for p in pairs], dtype=torch.float64, requires_grad=True)
+        b = torch.tensor([p[2] for p in pairs], dtype=torch.float64, requires_grad=True)
+        out = B.pairwise_rotated_iou(a, b, empty=0.0)
+        out.sum().backward()
+        assert torch.isfinite(out).all()
+        assert torch.isfinite(a.grad).all()
+        assert torch.isfinite(b.grad).all()

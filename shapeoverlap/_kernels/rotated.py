@@ -23,6 +23,13 @@ coordinates: on each edge only the parameter window where ``|y| <= H`` contribut
 ``X`` is ``±W`` where ``x`` is clamped and linear between — each piece integrated in closed
 form. The kernel is branch-free, vectorised over pairs and differentiable (torch autograd).
 
+Gradients. Relative angles that are multiples of 90° (equal angles, quarter turns) make edges
+exactly horizontal or vertical in the frame; their contributions are written so that the
+derivative with respect to a tilt is that of the tilted edge (a horizontal edge keeps its full
+window, a vertical edge's bounds sit outside ``[0, 1]``). Where the area itself has a kink
+(touching, identical or edge-sharing boxes) the gradient is that of one adjacent piece, and
+the final clamp at 0 (not ``|·|``) keeps it where the area is exactly 0.
+
 Points on an edge, parallel and touching edges, nested boxes and thin boxes need no special
 case; identical boxes are set to their exact area. Every term lies in ``F``'s rectangle
 (centred at the origin), so the rounding error is a few ulps of ``area(F) <= union``.
@@ -33,7 +40,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .boxes import concat
+import numpy as np
+
+from .boxes import concat, relu
 
 __all__ = ["intersection"]
 
@@ -43,6 +52,17 @@ HALF_PI = math.pi / 2
 def _roll(x: Any, xp: Any) -> Any:
     """Next vertex along the last axis (cyclic)."""
     return concat([x[..., 1:], x[..., :1]], xp)
+
+
+def _clamp(x: Any, w: Any, xp: Any) -> Any:
+    """``clip(x, -w, w)`` with a well-defined gradient when ``w = 0``.
+
+    ``torch.clamp`` with tensor bounds does not route the gradient of a value below
+    ``min = max`` to ``min``; selecting the bound with ``where`` does (numpy: plain clip).
+    """
+    if xp is np:
+        return np.clip(x, -w, w)
+    return xp.where(x < -w, -w, xp.where(x > w, w, x))
 
 
 def _edge_integral(x0: Any, y0: Any, x1: Any, y1: Any, w: Any, h: Any, xp: Any) -> Any:
@@ -57,21 +77,30 @@ def _edge_integral(x0: Any, y0: Any, x1: Any, y1: Any, w: Any, h: Any, xp: Any) 
     dy = y1 - y0
     one = xp.ones_like(dx)
     zero = xp.zeros_like(dx)
-    dy_s = xp.where(dy != 0, dy, one)
+    flat = dy == 0
+    dy_s = xp.where(flat, one, dy)
     ty_a = (-h - y0) / dy_s
     ty_b = (h - y0) / dy_s
     ta = xp.clip(xp.minimum(ty_a, ty_b), 0.0, 1.0)
     tb = xp.clip(xp.maximum(ty_a, ty_b), 0.0, 1.0)
-    tb = xp.maximum(ta, tb)
+    # A horizontal edge contributes nothing (dY = 0), but the derivative of ``dy · ∫ X dt``
+    # with respect to ``dy`` is the integral over the edge's window: all of it where
+    # ``|y0| <= h``, none of it otherwise (the placeholder ``dy_s = 1`` would cut it short).
+    inside_y = (y0 >= -h) & (y0 <= h)
+    ta = xp.where(flat, zero, ta)
+    tb = xp.where(flat, xp.where(inside_y, one, zero), xp.maximum(ta, tb))
     moving = dx != 0
     dx_s = xp.where(moving, dx, one)
     sx_a = (-w - x0) / dx_s
     sx_b = (w - x0) / dx_s
     inside0 = (x0 >= -w) & (x0 <= w)
-    # Parameter range where |x| <= w; for a vertical edge all or nothing.
-    s_lo = xp.where(moving, xp.minimum(sx_a, sx_b), xp.where(inside0, zero, 2 * one))
-    s_hi = xp.where(moving, xp.maximum(sx_a, sx_b), xp.where(inside0, one, 2 * one))
-    x0c = xp.clip(x0, -w, w)
+    # Parameter range where |x| <= w; for a vertical edge all or nothing. The vertical
+    # edge's bounds lie strictly outside [0, 1] ([-1, 2] inside, [2, 2] outside) so that no
+    # length below is clipped at exactly 0 or compared at a tie: those would pass a gradient
+    # to a piece the edge does not have (e.g. the ``right_val`` piece).
+    s_lo = xp.where(moving, xp.minimum(sx_a, sx_b), xp.where(inside0, -one, 2 * one))
+    s_hi = xp.where(moving, xp.maximum(sx_a, sx_b), 2 * one)
+    x0c = _clamp(x0, w, xp)
     left_val = xp.where(moving, xp.where(dx > 0, -w, w), x0c)
     right_val = xp.where(dx > 0, w, -w)
     left_len = xp.clip(xp.minimum(tb, s_lo) - ta, 0.0, None)
@@ -79,8 +108,8 @@ def _edge_integral(x0: Any, y0: Any, x1: Any, y1: Any, w: Any, h: Any, xp: Any) 
     i1 = xp.minimum(tb, s_hi)
     inner_len = xp.clip(i1 - i0, 0.0, None)
     right_len = xp.clip(tb - xp.maximum(ta, s_hi), 0.0, None)
-    xi0 = xp.clip(x0 + i0 * dx, -w, w)
-    xi1 = xp.clip(x0 + i1 * dx, -w, w)
+    xi0 = _clamp(x0 + i0 * dx, w, xp)
+    xi1 = _clamp(x0 + i1 * dx, w, xp)
     inner = (xi0 + xi1) / 2 * inner_len
     return dy * (left_val * left_len + inner + right_val * right_len)
 
@@ -135,7 +164,10 @@ def intersection(a: Any, b: Any, xp: Any) -> Any:
     contrib = _edge_integral(
         x, y, _roll(x, xp), _roll(y, xp), (f[:, 2] / 2)[:, None], (f[:, 3] / 2)[:, None], xp
     )
-    area = xp.abs(xp.sum(contrib, axis=-1))
+    # The corners run counter-clockwise, so the signed area is the area (>= 0 up to
+    # rounding); a clamp at 0 instead of ``|·|`` keeps the gradient where it is exactly 0
+    # (a zero-width box inside the other grows its intersection at once).
+    area = relu(xp.sum(contrib, axis=-1), xp)
     small = xp.minimum(area_a, area_b)
     area = xp.minimum(area, small)
     same = (a[:, 0] == b[:, 0]) & (a[:, 1] == b[:, 1]) & (a[:, 2] == b[:, 2])

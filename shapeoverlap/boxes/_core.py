@@ -1393,7 +1393,9 @@ def rotated_iou(a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan) -
     the exact area of one rectangle clipped by the other (Sutherland–Hodgman against the
     four edges of the smaller box, in that box's frame, then Green's formula), vectorised over
     pairs and differentiable with torch; identical boxes give exactly 1. Accurate to a few
-    ulps in float64.
+    ulps in float64. Where the IoU has a kink (identical, touching or edge-sharing boxes,
+    squares a quarter turn apart, a box of zero width) the torch gradient is finite: one of
+    the one-sided slopes, or a value between them.
 
     Examples
     --------
