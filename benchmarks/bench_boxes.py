@@ -9,7 +9,9 @@
    torchvision's ``complete_box_iou_loss`` when it imports, otherwise vs the same formula
    written in torch;
 3. rotated IoU of 1e5 matched pairs: ``so.boxes.rotated_iou`` vs shapely 2's vectorised
-   ``intersection`` + ``area`` on polygons built beforehand (polygon construction not timed).
+   ``intersection`` + ``area`` on polygons built beforehand (polygon construction not timed);
+   the same on float64 torch tensors, forward + backward, and all-pairs rotated IoU in torch,
+   as multiples of the numpy forward pass.
 
 Every time is the best of several runs; ratios below 1 mean shapeoverlap is faster.
 """
@@ -204,6 +206,37 @@ def bench_rotated(n, lines):
     full = best(lambda: so.boxes.pairwise_rotated_iou(big_a, big_b), 3)
     lines.append(f"  pairwise rotated IoU {m}x{m} (200x200 m field, bounding-circle skip): "
                  f"{full * 1e3:.0f} ms")
+    bench_rotated_torch(a, b, big_a, big_b, lines)
+
+
+def bench_rotated_torch(a, b, big_a, big_b, lines):
+    """Rotated IoU on float64 torch tensors with autograd, against the numpy forward pass."""
+    try:
+        import torch
+    except ImportError:
+        lines.append("  torch not installed: rotated IoU on tensors not timed")
+        return
+    ta = torch.tensor(a, requires_grad=True)
+    tb = torch.tensor(b)
+
+    def forward_backward():
+        ta.grad = None
+        so.boxes.rotated_iou(ta, tb).sum().backward()
+
+    t = race({"numpy": lambda: so.boxes.rotated_iou(a, b), "torch": forward_backward}, 3)
+    lines.append(f"  rotated IoU {a.shape[0]:.0e} pairs, torch float64 forward+backward "
+                 f"{t['torch'] * 1e3:.0f} ms = {t['torch'] / t['numpy']:.1f}x numpy forward")
+    pa = torch.tensor(big_a, requires_grad=True)
+    pb = torch.tensor(big_b)
+
+    def pairwise_backward():
+        pa.grad = None
+        so.boxes.pairwise_rotated_iou(pa, pb).sum().backward()
+
+    t = race({"numpy": lambda: so.boxes.pairwise_rotated_iou(big_a, big_b),
+              "torch": pairwise_backward}, 3)
+    lines.append(f"  pairwise rotated IoU {big_a.shape[0]}x{big_b.shape[0]}, torch forward+"
+                 f"backward {t['torch'] * 1e3:.0f} ms = {t['torch'] / t['numpy']:.1f}x numpy")
 
 
 def main(argv=None):
