@@ -138,26 +138,31 @@ def bench_ciou_loss(n, lines):
         return
     rng = np.random.default_rng(1)
     p = torch.from_numpy(random_xyxy(rng, n))
-    t = torch.from_numpy(random_xyxy(rng, n))
+    tgt = torch.from_numpy(random_xyxy(rng, n))
 
     def run(fn):
         q = p.clone().requires_grad_(True)
-        fn(q, t).backward()
+        fn(q, tgt).backward()
 
-    t = race({"ours": lambda: run(lambda q, r: so.boxes.loss(q, r, "ciou")),
-              "ref": lambda: run(torch_ciou_loss)}, 9)
+    fns = {"ours": lambda: run(lambda q, r: so.boxes.loss(q, r, "ciou")),
+           "ref": lambda: run(torch_ciou_loss)}
+    try:
+        from torchvision.ops import complete_box_iou_loss
+
+        fns["tv"] = lambda: run(lambda q, r: complete_box_iou_loss(q, r, reduction="mean"))
+        missing = None
+    except Exception as exc:  # torchvision missing or built against another torch
+        missing = type(exc).__name__
+    t = race(fns, 9)
     ours, ref = t["ours"], t["ref"]
     lines.append(f"CIoU loss fwd+bwd, {n:.0e} pairs float32 torch: ours {ours * 1e3:.0f} ms; "
                  f"complete_box_iou_loss's formula in torch {ref * 1e3:.0f} ms -> ratio "
                  f"{ours / ref:.2f}")
-    try:
-        from torchvision.ops import complete_box_iou_loss
-
-        tv = best(lambda: run(lambda q, r: complete_box_iou_loss(q, r, reduction="mean")), 5)
-        lines.append(f"  torchvision.ops.complete_box_iou_loss: {tv * 1e3:.0f} ms -> ratio "
-                     f"{ours / tv:.2f}")
-    except Exception as exc:
-        lines.append(f"  torchvision not importable ({type(exc).__name__}): not measured")
+    if missing is None:
+        lines.append(f"  torchvision.ops.complete_box_iou_loss: {t['tv'] * 1e3:.0f} ms -> ratio "
+                     f"{ours / t['tv']:.2f}")
+    else:
+        lines.append(f"  torchvision not importable ({missing}): not measured")
 
 
 def bench_rotated(n, lines):
