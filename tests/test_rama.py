@@ -695,3 +695,27 @@ def test_embedded_reference_is_reproducible(tmp_path):
     script["main"](["--out", str(out)])
     shipped = root / "shapeoverlap" / "data" / "rama" / "reference_angles.csv.gz"
     assert out.read_bytes() == shipped.read_bytes()
+
+
+def test_unlooped_atom_site_is_read(tmp_path):
+    """A one-atom mmCIF writes _atom_site as key-value items; it reads like the looped form."""
+    items = {
+        "group_PDB": "ATOM", "id": "1", "type_symbol": "C", "label_atom_id": "CA",
+        "label_alt_id": ".", "label_comp_id": "ALA", "label_asym_id": "A",
+        "label_entity_id": "1", "label_seq_id": "7", "pdbx_PDB_ins_code": "?",
+        "Cartn_x": "1.250", "Cartn_y": "-2.500", "Cartn_z": "3.000", "occupancy": "1.00",
+        "B_iso_or_equiv": "20.00", "auth_seq_id": "7", "auth_comp_id": "ALA",
+        "auth_asym_id": "A", "auth_atom_id": "CA", "pdbx_PDB_model_num": "1",
+    }
+    flat = tmp_path / "one.cif"
+    flat.write_text("data_one\n" + "".join(f"_atom_site.{k} {v}\n" for k, v in items.items()))
+    looped = tmp_path / "loop.cif"
+    looped.write_text("data_one\nloop_\n" + "".join(f"_atom_site.{k}\n" for k in items)
+                      + " ".join(items.values()) + "\n")
+    a, b = phi_psi(flat), phi_psi(looped)
+    assert len(a) == 1
+    assert (a["chain"].iloc[0], int(a["resseq"].iloc[0]), a["resname"].iloc[0]) == ("A", 7, "ALA")
+    assert np.isnan(a["phi"].iloc[0])
+    assert np.isnan(a["psi"].iloc[0])
+    pd.testing.assert_frame_equal(a.drop(columns=[c for c in a.columns if c == "source"]),
+                                  b.drop(columns=[c for c in b.columns if c == "source"]))

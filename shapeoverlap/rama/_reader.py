@@ -23,6 +23,13 @@ _WATER_NAMES = ("HOH", "WAT")
 _TOKEN = re.compile(r"""'(?:[^']|'(?=\S))*'(?=\s|$)|"(?:[^"]|"(?=\S))*"(?=\s|$)|\S+""")
 
 
+class UnloopedAtomSite(FileFormatError):
+    """The ``_atom_site`` category is written as single key-value items, not as a loop.
+
+    Legal mmCIF (a file holding one atom); the caller reads such files with Biopython.
+    """
+
+
 class Residue:
     """One residue (or one variant of a point mutation): backbone conformers by atom name."""
 
@@ -112,8 +119,11 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
     columns: list[str] = []
     in_header = False
     rows_start = 0
+    unlooped = False
     for lineno, line in it:
         s = line.strip()
+        if not in_header and s.startswith("_atom_site."):
+            unlooped = True
         if s == "loop_":
             columns = []
             in_header = True
@@ -127,6 +137,8 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
             break
         in_header = False
     else:
+        if unlooped:
+            raise UnloopedAtomSite(f"{name}: _atom_site is written without a loop")
         raise FileFormatError(f"{name}: no _atom_site loop found (not an mmCIF coordinate file?)")
     col = {c: i for i, c in enumerate(columns)}
     need = ["group_PDB", "label_atom_id", "label_comp_id", "label_alt_id", "Cartn_x",

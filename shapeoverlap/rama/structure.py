@@ -454,9 +454,15 @@ def phi_psi(
             or not (max_bond > 0 and math.isfinite(max_bond)):
         raise ValueError(f"max_bond must be a positive number of Å; got {max_bond!r}")
     sel = None if model is None else int(model)
+    from ._reader import UnloopedAtomSite
+
     if isinstance(source, (str, os.PathLike)):
-        models, name = _read_file(source, format)
-        cols, xyz, chain_key = _extract_records(models, sel, altloc, name)
+        try:
+            models, name = _read_file(source, format)
+            cols, xyz, chain_key = _extract_records(models, sel, altloc, name)
+        except UnloopedAtomSite:  # rare legal layout: Biopython's general reader
+            structure, name = load_structure(source, format=format)
+            cols, xyz, chain_key = _extract(structure, sel, altloc, name)
     else:
         structure, name = load_structure(source, format=format)
         cols, xyz, chain_key = _extract(structure, sel, altloc, name)
