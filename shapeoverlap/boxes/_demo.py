@@ -164,7 +164,7 @@ def race_runs(
 def race_summary(runs: dict[str, tuple[np.ndarray, np.ndarray]]) -> Any:
     """Tabulate the numbers the race's story rests on, one row per runner (a DataFrame).
 
-    Columns: ``first_step_iou_above_0.5`` (-1 if never), ``iou_final``,
+    Columns: ``first_step_iou_above_0.5`` (missing, ``<NA>``, if never), ``iou_final``,
     ``peak_area_over_start`` (largest predicted area before that step, over the start area),
     ``peak_area_step``, ``centre_straightness`` (straight distance between the first and last
     centre over the length of the centre's path; 1 for a straight path, 0 when it never
@@ -186,14 +186,15 @@ def race_summary(runs: dict[str, tuple[np.ndarray, np.ndarray]]) -> Any:
         change = change[np.abs(change) > 1e-12]
         rows.append({
             "loss": name,
-            "first_step_iou_above_0.5": first,
+            "first_step_iou_above_0.5": first if first >= 0 else pd.NA,
             "iou_final": float(iou[-1]),
             "peak_area_over_start": float(area[:stop].max() / area[0]),
             "peak_area_step": int(np.argmax(area[:stop])),
             "centre_straightness": chord / length if length > 0 else 0.0,
             "iou_sign_changes": int(np.count_nonzero(np.diff(np.sign(change)))),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.astype({"first_step_iou_above_0.5": "Int64"})
 
 
 def convergence_race(
