@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from shapeoverlap.temporal import (  # noqa: E402
@@ -18,6 +20,8 @@ from shapeoverlap.temporal import (  # noqa: E402
     set_iou,
     tiou_matrix,
 )
+
+from .test_temporal_coding import brute_force_exact_code, ulps_of_scale  # noqa: E402
 
 settings.register_profile("temporal", max_examples=25, deadline=None)
 settings.load_profile("temporal")
@@ -86,10 +90,76 @@ def test_ap_scale_invariance(ra, rb, s):
     np.testing.assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-12)
 
 
-@given(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(1e-3, 1e3)), min_size=1,
-                max_size=20))
-def test_encode_decode_round_trip(rows):
-    x = np.array([[s, s + d] for s, d in rows])
-    anchors = x[::-1] + 0.5
-    back = decode(encode(x, anchors), anchors)
-    np.testing.assert_allclose(back, x, rtol=0, atol=16 * np.spacing(np.abs(x).max() + 1e4))
+# ------------------------------------------------------------------ interval coding
+def coding_rows(draw, n, *, t, offset, lo=-3.0, hi=6.0):
+    """Anchors of magnitude 10**lo..10**hi, intervals near them with |ln(l / l_a)| <= t."""
+    rows = draw(st.lists(st.tuples(
+        st.floats(lo, hi), st.sampled_from([-1.0, 1.0]), st.floats(-3.0, 0.0),
+        st.floats(-offset, offset), st.floats(-t, t), st.integers(-1, 3),
+    ), min_size=1, max_size=n))
+    anchors, x = [], []
+    for mag, sign, rel, off, logl, decimals in rows:
+        a0 = sign * 10**mag
+        la = 10**mag * 10**rel
+        s = a0 + 0.5 * la + off * la
+        e = s + la * np.exp(logl)
+        if decimals >= 0:  # times as typed by hand, rounded to a grid
+            q = 10.0 ** (decimals - np.floor(np.log10(abs(s) + la)))
+            s, e = np.round(s * q) / q, np.round(e * q) / q
+        if e > s:
+            anchors.append([a0, a0 + la])
+            x.append([s, e])
+    assume(x)
+    return np.array(x), np.array(anchors)
+
+
+weights = st.one_of(
+    st.just((1.0, 1.0)),
+    st.tuples(st.integers(-3, 3), st.integers(-3, 3)).map(lambda p: (2.0**p[0], 2.0**p[1])),
+    st.tuples(st.floats(0.1, 10.0), st.floats(0.1, 10.0)),
+)
+
+
+@st.composite
+def realistic(draw):
+    return (*coding_rows(draw, 8, t=0.5, offset=2.0), draw(weights))
+
+
+@given(realistic(), st.lists(st.tuples(st.floats(-3, 3), st.floats(-0.5, 0.5)), min_size=8,
+                             max_size=8))
+def test_coding_round_trip_exact_where_a_code_decodes_exactly(case, codes):
+    """Bitwise equality for decoder outputs (an exact code exists by construction)."""
+    _, anchors, w = case
+    d = np.array(codes)[: len(anchors)] * [1.0, w[1]]
+    x = decode(d, anchors, w)
+    assume((x[:, 1] > x[:, 0]).all())
+    assert np.array_equal(decode(encode(x, anchors, w), anchors, w), x)
+
+
+@given(realistic())
+def test_coding_round_trip_exact_unless_no_code_is_found(case):
+    """Realistic intervals: exact, or a brute-force search near the closed form finds none."""
+    x, anchors, w = case
+    back = decode(encode(x, anchors, w), anchors, w)
+    for (s, e), (a0, a1), b in zip(x, anchors, back, strict=True):
+        if not np.array_equal(b, [s, e]):
+            assert brute_force_exact_code(s, e, a0, a1, *w, n=8) is None
+
+
+@st.composite
+def wide(draw):
+    return coding_rows(draw, 16, t=1.0, offset=1e3, lo=-6.0, hi=9.0)
+
+
+@given(wide(), weights)
+def test_coding_error_bounds(case, w):
+    """Where not exact: <= 2 ulps of S for |dl / w_l| <= 1; <= 1 ulp of S for power-of-two
+    weights, intervals on one side of 0 and |dl / w_l| <= 1/2."""
+    x, anchors = case
+    d = encode(x, anchors, w)
+    err = ulps_of_scale(decode(d, anchors, w), x, anchors)
+    assert err.max() <= 2.0
+    pow2 = all(math.frexp(v)[0] == 0.5 for v in w)
+    one_side = (x[:, 0] >= 0) | (x[:, 1] <= 0)
+    if pow2:
+        assert err[one_side & (np.abs(d[:, 1] / w[1]) <= 0.5)].max(initial=0.0) <= 1.0
