@@ -482,6 +482,57 @@ class TestEvaluate:
         best = brute_matching(cands, 6, 6)[0]
         assert evaluate(ref, pred, collar=1.0).loc["a", "tp"] == best
 
+    # (ref, pred, collar, evaluate_offset, tp) on a 24 h clock; dyadic times keep every
+    # difference exact, so boundary cases (== collar) are decided the same way everywhere
+    MIDNIGHT = (
+        ((23.5, 0.5), (23.75, 0.375), 0.25, True, 1),    # onset 0.25, offset 0.125
+        ((23.5, 0.5), (23.25, 0.5), 0.25, True, 1),      # onset 0.25 the other way
+        ((23.5, 0.5), (23.125, 0.5), 0.25, True, 0),     # onset 0.375 > collar
+        ((23.5, 0.5), (0.125, 1.0), 0.25, True, 0),      # onset 0.625 across the seam
+        ((0.125, 1.0), (23.875, 1.0), 0.25, True, 1),    # onset 0.25 across the seam
+        ((23.5, 0.5), (23.625, 1.0), 0.25, True, 1),     # offset 0.5 = 0.5 * length 1
+        ((23.5, 0.5), (23.625, 1.125), 0.25, True, 0),   # offset 0.625 > 0.5
+        ((23.5, 0.5), (23.625, 1.125), 0.25, False, 1),  # offsets not checked
+        ((22.0, 2.0), (22.0, 3.5), 0.25, True, 1),       # tolerance 0.5 * 4 h arc = 2
+        ((22.0, 2.0), (22.0, 4.5), 0.25, True, 0),       # offset 2.5 > 2
+        ((23.5, 0.5), (11.5, 12.5), 12.0, True, 1),      # half a day: every onset within
+    )
+
+    @pytest.mark.parametrize(("ref", "pred", "collar", "offset", "tp"), MIDNIGHT)
+    def test_collar_across_midnight(self, ref, pred, collar, offset, tp):
+        kw = {"collar": collar, "evaluate_offset": offset}
+        r = EventList.from_arrays([ref[0]], [ref[1]], period=24)
+        p = EventList.from_arrays([pred[0]], [pred[1]], period=24)
+        assert evaluate(r, p, **kw).loc["event", "tp"] == tp
+        # the same events moved away from the seam, on a plain time line
+        def line(ev):
+            s = (ev[0] + 12.0) % 24.0
+            return s, s + (ev[1] - ev[0]) % 24.0
+        (rs, re), (ps, pe) = line(ref), line(pred)
+        linear = evaluate(EventList.from_arrays([rs], [re]), EventList.from_arrays([ps], [pe]),
+                          **kw)
+        assert linear.loc["event", "tp"] == tp
+
+    @pytest.mark.parametrize("seed", range(10))
+    def test_collar_periodic_vs_brute(self, seed):
+        rng = np.random.default_rng(700 + seed)
+        n = 6
+        def draw():
+            s = rng.integers(0, 96, n) / 4
+            return s, (s + rng.integers(1, 24, n) / 4) % 24
+        (rs, re), (ps, pe) = draw(), draw()
+        ref = EventList.from_arrays(rs, re, period=24)
+        pred = EventList.from_arrays(ps, pe, period=24)
+
+        def circ(a, b):
+            d = abs(a - b) % 24
+            return min(d, 24 - d)
+
+        cands = [(i, j, 0.0) for i in range(n) for j in range(n)
+                 if circ(rs[i], ps[j]) <= 1.0
+                 and circ(re[i], pe[j]) <= max(1.0, 0.5 * ((re[i] - rs[i]) % 24))]
+        assert evaluate(ref, pred, collar=1.0).loc["event", "tp"] == brute_matching(cands, n, n)[0]
+
     @pytest.mark.parametrize("seed", range(8))
     def test_tiou_mode_vs_brute(self, seed):
         rng = np.random.default_rng(300 + seed)
@@ -502,9 +553,6 @@ class TestEvaluate:
             evaluate(ev, ev, collar=-1)
         with pytest.raises(TypeError, match="collar must be a number; got str"):
             evaluate(ev, ev, collar="1")
-        p = EventList.from_arrays([0], [1], period=24)
-        with pytest.raises(ValueError, match="collar= is not supported for periodic"):
-            evaluate(p, p, collar=1.0)
         with pytest.raises(ValueError, match="ref and pred have different periods"):
             evaluate(ev, EventList.from_arrays([0], [1], period=24))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -16,6 +17,7 @@ from shapeoverlap.temporal import (  # noqa: E402
     average_precision,
     decode,
     encode,
+    evaluate,
     match,
     set_iou,
     tiou_matrix,
@@ -88,6 +90,30 @@ def test_ap_scale_invariance(ra, rb, s):
     a = average_precision(ref, pred, thresholds=ths)
     b = average_precision(build(ra, s), build(rb, s), thresholds=ths)
     np.testing.assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-12)
+
+
+# quarter hours on a 24 h clock: rotations and circular differences stay exact
+clock_event = st.tuples(st.integers(0, 95), st.integers(1, 60), st.sampled_from("ab"),
+                        st.integers(0, 3))
+
+
+def on_clock(rows, shift=0):
+    s = np.array([(r[0] + shift) % 96 for r in rows], float) / 4
+    e = np.array([(r[0] + r[1] + shift) % 96 for r in rows], float) / 4
+    return EventList.from_arrays(s, e, label=[r[2] for r in rows] or None,
+                                 score=[r[3] / 4 for r in rows], period=24)
+
+
+@given(st.lists(clock_event, max_size=8), st.lists(clock_event, max_size=8),
+       st.integers(0, 95), st.sampled_from([0.0, 0.25, 0.5, 2.0, 13.0]),
+       st.sampled_from([0.0, 0.5, 1.0]), st.booleans(), st.sampled_from(["hungarian", "greedy"]))
+def test_collar_rotation_invariance(ra, rb, shift, collar, pol, offset, method):
+    """Rotating both lists around the clock leaves the collar-based scores unchanged."""
+    kw = {"collar": collar, "percentage_of_length": pol, "evaluate_offset": offset,
+          "method": method}
+    base = evaluate(on_clock(ra), on_clock(rb), **kw)
+    turned = evaluate(on_clock(ra, shift), on_clock(rb, shift), **kw)
+    pd.testing.assert_frame_equal(base, turned)
 
 
 # ------------------------------------------------------------------ interval coding

@@ -553,12 +553,25 @@ def match(
 
 
 # ---------------------------------------------------------------------------------- F1
+def _circular(d: np.ndarray, period: float | None) -> np.ndarray:
+    """``|d|``, or on a circle the shorter way round: ``min(|d| mod p, p - |d| mod p)``."""
+    if period is None:
+        return np.abs(d)
+    m = np.mod(np.abs(d), period)
+    return np.minimum(m, period - m)
+
+
 def _collar_pairs(
     ref: EventList, pred: EventList, collar: float, percentage_of_length: float,
     evaluate_offset: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of the same track and label that satisfy sed_eval's onset/offset conditions."""
+    """Pairs of the same track and label that satisfy sed_eval's onset/offset conditions.
+
+    On a periodic time line the onset and offset differences are circular distances and the
+    reference length is the length of the arc.
+    """
     ga, gb = _groups(ref, pred, by_label=True)
+    per = ref.period
     rs, re = ref.starts, ref.ends
     ps, pe = pred.starts, pred.ends
     if len(ref) == 0 or len(pred) == 0:
@@ -572,22 +585,35 @@ def _collar_pairs(
         k.real, k.imag = g, v
         return k
 
-    order = np.argsort(key(ps, gb))
-    sorted_key = key(ps, gb)[order]
+    if per is None:
+        rk, pk, pj, gk = rs, ps, np.arange(ps.size), gb
+    else:  # onsets in [0, p), predictions copied one period either side
+        rk = np.mod(rs, per)
+        p0 = np.mod(ps, per)
+        pk = np.concatenate([p0 - per, p0, p0 + per])
+        pj = np.tile(np.arange(ps.size), 3)
+        gk = None if gb is None else np.tile(gb, 3)
+    order = np.argsort(key(pk, gk))
+    sorted_key = key(pk, gk)[order]
     # a slightly wider search, then the exact float64 test |onset difference| <= collar
-    pad = collar + 1e-9 * (np.abs(rs) + collar) + 1e-300
-    lo = np.searchsorted(sorted_key, key(rs - pad, ga), side="left")
-    hi = np.searchsorted(sorted_key, key(rs + pad, ga), side="right")
+    span = np.abs(rk) if per is None else per
+    pad = collar + 1e-9 * (span + collar) + 1e-300
+    lo = np.searchsorted(sorted_key, key(rk - pad, ga), side="left")
+    hi = np.searchsorted(sorted_key, key(rk + pad, ga), side="right")
     cnt = np.maximum(hi - lo, 0)
     i = np.repeat(np.arange(rs.size), cnt)
     within = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    j = order[np.repeat(lo, cnt) + within]
-    ok = np.abs(rs[i] - ps[j]) <= collar
+    j = pj[order[np.repeat(lo, cnt) + within]]
+    if per is not None:  # a wide collar can reach one prediction through two copies
+        pair = np.unique(i.astype(np.int64) * ps.size + j)
+        i, j = pair // ps.size, pair % ps.size
+    ok = _circular(rs[i] - ps[j], per) <= collar
     if ga is not None and gb is not None:
         ok &= ga[i] == gb[j]
     if evaluate_offset:
-        tol = np.maximum(collar, percentage_of_length * (re[i] - rs[i]))
-        ok &= np.abs(re[i] - pe[j]) <= tol
+        _, length = _geometry(ref)
+        tol = np.maximum(collar, percentage_of_length * length[i])
+        ok &= _circular(re[i] - pe[j], per) <= tol
     return i[ok], j[ok]
 
 
@@ -617,8 +643,11 @@ def evaluate(
         Switch to sed_eval's event-based rule: a pair of the same label can match when
         ``|onset_ref - onset_pred| <= collar`` and, if ``evaluate_offset``,
         ``|offset_ref - offset_pred| <= max(collar, percentage_of_length * ref_length)``.
-        With ``method="hungarian"`` the matching has the most pairs (as sed_eval's
-        ``event_matching_approach="optimal"``), ties broken by total tIoU.
+        On a periodic time line the differences are circular distances,
+        ``min(|d| mod p, p - |d| mod p)``, and ``ref_length`` is the length of the arc
+        (``23.5 → 0.5`` on a 24 h clock lasts 1 h). With ``method="hungarian"`` the
+        matching has the most pairs (as sed_eval's ``event_matching_approach="optimal"``),
+        ties broken by total tIoU.
     percentage_of_length : float, default 0.5
         See ``collar``.
     evaluate_offset : bool, default True
@@ -678,13 +707,11 @@ def evaluate(
                 raise TypeError(f"{name} must be a number; got {type(v).__name__}")
             if not (math.isfinite(float(v)) and float(v) >= 0):
                 raise ValueError(f"{name} must be a finite number >= 0; got {v!r}")
-        if r.period is not None:
-            raise ValueError("collar= is not supported for periodic event lists; use tiou=")
         i, j = _collar_pairs(r, p, float(collar), float(percentage_of_length),
                              bool(evaluate_offset))
         s_a, l_a = _geometry(r)
         s_b, l_b = _geometry(p)
-        w = _pair_tiou(s_a[i], l_a[i], s_b[j], l_b[j], None)
+        w = _pair_tiou(s_a[i], l_a[i], s_b[j], l_b[j], r.period)
     sel = _assign(i, j, w, r, p, method)
     n = len(labs)
     ref_lab = codes_of(r, "label", labs)
