@@ -63,16 +63,18 @@ def anchor_frame(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def centre(dc: np.ndarray, ca: np.ndarray, la: np.ndarray, wc: float) -> np.ndarray:
     """Decode the centre: ``c_a + (δc / w_c) l_a`` (``x / 1`` is exact, so skipped)."""
-    out = np.divide(dc, wc) if wc != 1.0 else np.array(dc, dtype=np.float64)
-    out *= la
+    if wc == 1.0:
+        out = np.multiply(dc, la)
+    else:
+        out = np.divide(dc, wc)
+        out *= la
     out += ca
     return out
 
 
 def half(dl: np.ndarray, la: np.ndarray, wl: float) -> np.ndarray:
-    """Decode the half-length: ``(l_a / 2) exp(δl / w_l)``."""
-    out = np.divide(dl, wl) if wl != 1.0 else np.array(dl, dtype=np.float64)
-    np.exp(out, out=out)
+    """Decode the half-length: ``(l_a / 2) exp(δl / w_l)`` (``x / 1`` is exact, so skipped)."""
+    out = np.exp(dl) if wl == 1.0 else np.exp(np.divide(dl, wl))
     out *= 0.5 * la
     return out
 
@@ -203,10 +205,12 @@ class _Search:
         then needs a ``q`` with ``fl(q l_a) = P`` and a code with ``fl(δc / w_c) = q``.
         """
         ca, la, wc = self.ca[k], self.la[k], self.wc
-        dc = np.zeros(k.size)
-        found = np.zeros(k.size, dtype=bool)
         p0 = cm - ca
-        open_ = np.arange(k.size)
+        dc = p0 / la  # the plain inverse first: it usually works
+        if wc != 1.0:
+            dc *= wc
+        found = ok(self.c(dc, k), _ALL)
+        open_ = np.flatnonzero(~found)
         for kind, step in (("p", 0), ("c", 1), ("c", -1), ("c", 2), ("c", -2), ("p", 1),
                            ("p", -1)):
             if not open_.size:
