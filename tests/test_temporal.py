@@ -302,6 +302,58 @@ class TestTiou:
             np.testing.assert_allclose(tiou_matrix(wide_a, wide_b, chunk_size=chunk), brute_w,
                                        rtol=1e-12, atol=0)
 
+    @pytest.mark.parametrize("chunk", [None, 1, 3, 5, 7])
+    def test_dense_blocks_all_overlapping_or_not(self, chunk):
+        # rows 0-9 overlap every column (their blocks skip the clip), rows 10-19 overlap none
+        rng = np.random.default_rng(21)
+        s = rng.uniform(0, 4, 10)
+        a = np.vstack([np.column_stack([s, s + rng.uniform(60, 90, 10)]),
+                       np.column_stack([s + 200, s + 201])])
+        sb = rng.uniform(5, 50, 12)
+        b = np.column_stack([sb, sb + rng.uniform(1, 9, 12)])
+        brute = np.array([[brute_tiou(x, y) for y in b] for x in a])
+        got = tiou_matrix(a, b, chunk_size=chunk)
+        np.testing.assert_allclose(got, brute, rtol=1e-12, atol=0)
+        assert (got[10:] == 0).all()
+        assert (got[:10] > 0).all()
+        # the same on two tracks: pairs across tracks are 0
+        ta = EventList.from_arrays(a[:, 0], a[:, 1], track=np.arange(20) % 2)
+        tb = EventList.from_arrays(b[:, 0], b[:, 1], track=np.arange(12) % 2)
+        same = (np.arange(20)[:, None] % 2) == (np.arange(12)[None, :] % 2)
+        np.testing.assert_allclose(tiou_matrix(ta, tb, chunk_size=chunk),
+                                   np.where(same, brute, 0.0), rtol=1e-12, atol=0)
+
+    def test_out(self):
+        rng = np.random.default_rng(4)
+        wide = random_events(rng, 30, tracks=("t",))
+        fw = wide.frame
+        a = np.column_stack([fw.start, fw.end + 100])  # heavy overlap: the dense path
+        b = np.column_stack([fw.start[::-1], fw.end[::-1] + 50])
+        few = np.column_stack([fw.start, fw.end])  # few overlaps: the pairs path
+        out = np.full((30, 30), np.nan)
+        for x, y, kw in ((a, b, {}), (few, few, {}), (few, few, {"chunk_size": 4}),
+                         (np.mod(few, 24), np.mod(few[::-1], 24), {"period": 24})):
+            res = tiou_matrix(x, y, out=out, **kw)
+            assert res is out
+            np.testing.assert_array_equal(out, tiou_matrix(x, y, **kw))
+
+    def test_out_errors(self):
+        a, b = [[0, 1], [2, 3]], [[0, 1]]
+        with pytest.raises(TypeError, match="out must be a numpy.ndarray; got list"):
+            tiou_matrix(a, b, out=[[0.0], [0.0]])
+        with pytest.raises(TypeError, match="out must have dtype float64; got float32"):
+            tiou_matrix(a, b, out=np.empty((2, 1), np.float32))
+        with pytest.raises(ValueError, match=r"out must have shape \(2, 1\) .*; got \(1, 2\)"):
+            tiou_matrix(a, b, out=np.empty((1, 2)))
+        with pytest.raises(ValueError, match="out must be C-contiguous"):
+            tiou_matrix(a, [[0, 1], [1, 2]], out=np.empty((2, 2), order="F"))
+        ro = np.empty((2, 1))
+        ro.flags.writeable = False
+        with pytest.raises(ValueError, match="out is read-only"):
+            tiou_matrix(a, b, out=ro)
+        with pytest.raises(ValueError, match="out= holds the dense result"):
+            tiou_matrix(a, b, sparse=True, out=np.empty((2, 1)))
+
     def test_periodic(self):
         rng = np.random.default_rng(11)
         s = rng.integers(0, 48, 12) * 0.5
