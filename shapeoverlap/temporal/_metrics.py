@@ -438,7 +438,9 @@ def _dense_tiou(
                 blk[ga[i0:i1, None] != gb[None, :]] = 0.0
 
     starts = list(range(0, n, rows))
-    workers = min(4, os.cpu_count() or 1, len(starts))
+    # the CPUs this process may run on (containers and taskset limit them below cpu_count)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(4, cpus or 1, len(starts))
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(fill, [starts[k::workers] for k in range(workers)]))
