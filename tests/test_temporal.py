@@ -706,15 +706,18 @@ class TestCoding:
 
     def test_round_trip(self):
         rng = np.random.default_rng(1)
-        s = rng.uniform(-1e3, 1e3, 500)
-        x = np.column_stack([s, s + rng.uniform(0.01, 50, 500)])
-        s = rng.uniform(-1e3, 1e3, 500)
-        anchors = np.column_stack([s, s + rng.uniform(0.01, 50, 500)])
+        s = np.round(rng.uniform(-1e3, 1e3, 500), 2)
+        x = np.column_stack([s, s + np.round(rng.uniform(0.01, 50, 500), 2)])
+        anchors = x + rng.normal(0, 0.2, (500, 2)) * (x[:, 1:] - x[:, :1])
         for w in ((1.0, 1.0), (10.0, 5.0)):
             back = decode(encode(x, anchors, weights=w), anchors, weights=w)
-            # exact up to a few ulps of the coordinates involved
+            # typed times against nearby anchors: nearly all come back bit for bit, the
+            # rest within a few ulps of the coordinates involved
+            assert np.mean((back == x).all(axis=1)) >= 0.98
             scale = np.abs(x).max() + np.abs(anchors).max()
             np.testing.assert_allclose(back, x, rtol=0, atol=8 * np.spacing(scale))
+        # the parity clash of [c - h, c + h] does not stop an exact round trip
+        assert decode(encode([12.3, 15.6], [11.0, 16.0]), [11.0, 16.0]).tolist() == [12.3, 15.6]
         # broadcasting one anchor against many intervals
         assert encode(x, [0.0, 1.0]).shape == (500, 2)
 
