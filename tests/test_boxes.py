@@ -70,23 +70,29 @@ def ciou_reference(a, b):
     return iou - rho2 / (cw**2 + ch**2) - alpha * v
 
 
-def ciou3_reference(a, b):
-    """3-D CIoU written out scalar by scalar: v is the mean of the 2-D term over the faces."""
+def ref_terms3(a, b):
+    """IoU, ρ², hull diagonal² and the 3-D aspect term v of two xyxy cuboids, by definition.
+
+    v is the mean of the 2-D aspect term over the faces (w, h), (w, d), (h, d).
+    """
     inter = 1.0
     for k in range(3):
         inter *= max(0.0, min(a[k + 3], b[k + 3]) - max(a[k], b[k]))
     sa = [a[k + 3] - a[k] for k in range(3)]
     sb = [b[k + 3] - b[k] for k in range(3)]
-    union = sa[0] * sa[1] * sa[2] + sb[0] * sb[1] * sb[2] - inter
-    iou = inter / union
+    iou = inter / (math.prod(sa) + math.prod(sb) - inter)
     rho2 = sum(((a[k] + a[k + 3]) / 2 - (b[k] + b[k + 3]) / 2) ** 2 for k in range(3))
     diag2 = sum((max(a[k + 3], b[k + 3]) - min(a[k], b[k])) ** 2 for k in range(3))
-    (wa, ha, da), (wb, hb, db) = sa, sb
-    v = 4 / math.pi**2 * (
-        (math.atan(wb / hb) - math.atan(wa / ha)) ** 2
-        + (math.atan(wb / db) - math.atan(wa / da)) ** 2
-        + (math.atan(hb / db) - math.atan(ha / da)) ** 2
+    v = 4 / math.pi**2 * sum(
+        (math.atan(sb[i] / sb[j]) - math.atan(sa[i] / sa[j])) ** 2
+        for i, j in ((0, 1), (0, 2), (1, 2))
     ) / 3
+    return iou, rho2, diag2, v
+
+
+def ciou3_reference(a, b):
+    """3-D CIoU written out scalar by scalar from :func:`ref_terms3`."""
+    iou, rho2, diag2, v = ref_terms3(a, b)
     alpha = v / (1 - iou + v) if (1 - iou + v) > 0 else 0.0
     return iou - rho2 / diag2 - alpha * v
 

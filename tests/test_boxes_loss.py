@@ -11,7 +11,7 @@ import pytest
 import shapeoverlap as so
 from shapeoverlap import boxes as B
 
-from .test_boxes import random_boxes
+from .test_boxes import random_boxes, ref_terms3
 
 KINDS = ("iou", "giou", "diou", "ciou")
 
@@ -50,23 +50,6 @@ def ref_frozen(a, b, gamma):
     alpha = v / (1 - iou + v) if (1 - iou + v) > 0 else 0.0
     weight = 1.0 if gamma is None else (1 - iou) ** gamma
     return alpha, weight
-
-
-def ref_terms3(a, b):
-    """IoU, ρ², hull diagonal² and the 3-D aspect term v of two xyxy cuboids, by definition."""
-    inter = 1.0
-    for k in range(3):
-        inter *= max(0.0, min(a[k + 3], b[k + 3]) - max(a[k], b[k]))
-    sa = [a[k + 3] - a[k] for k in range(3)]
-    sb = [b[k + 3] - b[k] for k in range(3)]
-    iou = inter / (math.prod(sa) + math.prod(sb) - inter)
-    rho2 = sum(((a[k] + a[k + 3]) / 2 - (b[k] + b[k + 3]) / 2) ** 2 for k in range(3))
-    diag2 = sum((max(a[k + 3], b[k + 3]) - min(a[k], b[k])) ** 2 for k in range(3))
-    v = 4 / math.pi**2 * sum(
-        (math.atan(sb[i] / sb[j]) - math.atan(sa[i] / sa[j])) ** 2
-        for i, j in ((0, 1), (0, 2), (1, 2))
-    ) / 3
-    return iou, rho2, diag2, v
 
 
 def ref_ciou3_loss(a, b, alpha, weight):
