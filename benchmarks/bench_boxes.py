@@ -11,7 +11,9 @@
 3. rotated IoU of 1e5 matched pairs: ``so.boxes.rotated_iou`` vs shapely 2's vectorised
    ``intersection`` + ``area`` on polygons built beforehand (polygon construction not timed);
    the same on float64 torch tensors, forward + backward, and all-pairs rotated IoU in torch,
-   as multiples of the numpy forward pass.
+   as multiples of the numpy forward pass;
+4. on a CUDA device (skipped without one): the CIoU loss of section 2 and the pairwise IoU
+   of section 1, vs torchvision on the same device.
 
 Every time is the best of several runs; ratios below 1 mean shapeoverlap is faster.
 """
@@ -247,9 +249,73 @@ def bench_rotated_torch(a, b, big_a, big_b, lines):
                  f"backward {t['torch'] * 1e3:.0f} ms = {t['torch'] / t['numpy']:.1f}x numpy")
 
 
+def bench_cuda(n, lines):
+    """The torch paths on a CUDA device: CIoU loss fwd+bwd and pairwise IoU, vs torchvision."""
+    try:
+        import torch
+    except ImportError:
+        lines.append("CUDA: torch not installed, not measured")
+        return
+    if not torch.cuda.is_available():
+        lines.append("CUDA: no device, not measured")
+        return
+    dev = torch.device("cuda")
+    rng = np.random.default_rng(1)
+    p = torch.from_numpy(random_xyxy(rng, n)).to(dev)
+    tgt = torch.from_numpy(random_xyxy(rng, n)).to(dev)
+
+    def synced(fn):
+        def run():
+            fn()
+            torch.cuda.synchronize()
+        return run
+
+    def fwd_bwd(fn):
+        q = p.clone().requires_grad_(True)
+        fn(q, tgt).backward()
+
+    fns = {"ours": synced(lambda: fwd_bwd(lambda q, r: so.boxes.loss(q, r, "ciou"))),
+           "ref": synced(lambda: fwd_bwd(torch_ciou_loss))}
+    try:
+        from torchvision.ops import box_iou, complete_box_iou_loss
+
+        fns["tv"] = synced(lambda: fwd_bwd(
+            lambda q, r: complete_box_iou_loss(q, r, reduction="mean")))
+    except Exception as exc:  # torchvision missing or built against another torch
+        box_iou = None
+        lines.append(f"  torchvision not importable ({type(exc).__name__})")
+    for f in fns.values():
+        f()  # warm-up: kernels compiled and cached
+    t = race(fns, 20)
+    name = torch.cuda.get_device_name(dev)
+    lines.append(f"CIoU loss fwd+bwd, {n:.0e} pairs float32 on {name}: ours "
+                 f"{t['ours'] * 1e3:.2f} ms; formula in torch {t['ref'] * 1e3:.2f} ms -> ratio "
+                 f"{t['ours'] / t['ref']:.2f}")
+    if "tv" in t:
+        lines.append(f"  torchvision.ops.complete_box_iou_loss {t['tv'] * 1e3:.2f} ms -> ratio "
+                     f"{t['ours'] / t['tv']:.2f}")
+    m = 5000
+    a, b = p[:m].detach(), tgt[:m].detach()
+    fns = {"ours": synced(lambda: so.boxes.pairwise_iou(a, b)),
+           "ref": synced(lambda: torch_box_iou(a, b))}
+    if box_iou is not None:
+        fns["tv"] = synced(lambda: box_iou(a, b))
+    for f in fns.values():
+        f()
+    t = race(fns, 20)
+    err = float((so.boxes.pairwise_iou(a, b) - torch_box_iou(a, b)).abs().max())
+    lines.append(f"pairwise IoU {m}x{m} float32 on {name}: ours {t['ours'] * 1e3:.2f} ms; "
+                 f"box_iou's formula {t['ref'] * 1e3:.2f} ms -> ratio {t['ours'] / t['ref']:.2f}"
+                 f" (max |diff| {err:.1e})")
+    if "tv" in t:
+        lines.append(f"  torchvision.ops.box_iou {t['tv'] * 1e3:.2f} ms -> ratio "
+                     f"{t['ours'] / t['tv']:.2f}")
+
+
 SECTIONS = {"pairwise": (bench_pairwise, 5000, 1000),
             "ciou": (bench_ciou_loss, 1_000_000, 100_000),
-            "rotated": (bench_rotated, 100_000, 10_000)}
+            "rotated": (bench_rotated, 100_000, 10_000),
+            "cuda": (bench_cuda, 1_000_000, 100_000)}
 
 
 def main(argv=None):
@@ -261,7 +327,7 @@ def main(argv=None):
         # Each section in a fresh interpreter: after the 5k x 5k matrices the allocator's
         # state makes the next section's 1e6-element tensors fault pages on every op (seen as
         # 10-20x slower torch timings for both sides), which is noise, not speed.
-        for name in SECTIONS:
+        for name in SECTIONS:  # "cuda" reports "no device" and returns where there is none
             cmd = [sys.executable, __file__, "--section", name] + (["--small"] if args.small
                                                                    else [])
             subprocess.run(cmd, check=True)

@@ -308,3 +308,72 @@ class TestDegenerateGradients:
         assert torch.isfinite(out).all()
         assert torch.isfinite(a.grad).all()
         assert torch.isfinite(b.grad).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# devices
+# ---------------------------------------------------------------------------------------------
+
+
+class TestDevices:
+    """Two devices are refused by name before any arithmetic ("meta" stands in for a GPU)."""
+
+    def test_two_devices_are_refused(self):
+        cpu = torch.tensor([[0.0, 0, 2, 2]])
+        meta = torch.zeros((1, 4), device="meta")
+        with pytest.raises(ValueError, match="a is on device cpu but b is on device meta"):
+            B.iou(cpu, meta)
+        with pytest.raises(ValueError, match="pred is on device meta but target is on device cpu"):
+            B.loss(meta, cpu)
+        with pytest.raises(ValueError, match="p is on device cpu but q is on device meta"):
+            B.iou_aware_score(torch.tensor([0.5]), torch.zeros(1, device="meta"))
+        rot = torch.zeros((1, 5))
+        with pytest.raises(ValueError, match="a is on device meta but b is on device cpu"):
+            B.pairwise_rotated_iou(torch.zeros((1, 5), device="meta"), rot)
+        with pytest.raises(ValueError, match="on device"):
+            B.rotated_iou(rot, torch.zeros((1, 5), device="meta"))
+
+    def test_nms_takes_tensors(self):
+        rng = np.random.default_rng(7)
+        lo = rng.uniform(0, 10, (80, 2))
+        boxes = np.concatenate([lo, lo + rng.uniform(0.5, 4, (80, 2))], axis=1)
+        scores = rng.uniform(size=80)
+        want = B.nms(boxes, scores, 0.4)
+        got = B.nms(torch.tensor(boxes), torch.tensor(scores), 0.4)
+        assert isinstance(got, torch.Tensor)
+        assert got.dtype == torch.int64
+        np.testing.assert_array_equal(got.numpy(), want)
+        assert 0 < want.size < 80
+
+
+class TestPairwiseAxisAligned:
+    """``pairwise_iou`` on tensors takes its own lean path; it must equal the numpy kernel."""
+
+    @pytest.mark.parametrize("dim", [2, 3])
+    def test_equals_numpy_with_empty_boxes(self, dim):
+        rng = np.random.default_rng(11)
+        lo = rng.uniform(0, 5, (40, dim))
+        a = np.concatenate([lo, lo + rng.uniform(0, 3, (40, dim))], axis=1)
+        b = a[::-1].copy() + 0.5
+        a[[3, 7], dim:] = a[[3, 7], :dim]  # zero-measure boxes on both sides
+        b[[0, 5], dim] = b[[0, 5], 0]
+        for empty in (np.nan, 0.25):
+            want = B.pairwise_iou(a, b, empty=empty)
+            got = B.pairwise_iou(torch.tensor(a), torch.tensor(b), empty=empty).numpy()
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-15)
+        assert bool(torch.isnan(B.pairwise_iou(torch.tensor(a), torch.tensor(b))[3, 0]))
+        with pytest.raises(ValueError, match="empty"):
+            B.pairwise_iou(torch.tensor(a), torch.tensor(b), empty="raise")
+
+    def test_gradient_is_finite_and_matches_elementwise(self):
+        rng = np.random.default_rng(12)
+        lo = rng.uniform(0, 5, (30, 2))
+        a = np.concatenate([lo, lo + rng.uniform(0, 3, (30, 2))], axis=1)
+        a[4, 2:] = a[4, :2]
+        b = a[::-1].copy()
+        A = torch.tensor(a, requires_grad=True)
+        B.pairwise_iou(A, torch.tensor(b), empty=0.0).sum().backward()
+        A2 = torch.tensor(a, requires_grad=True)
+        B.iou(A2[:, None, :], torch.tensor(b)[None], empty=0.0).sum().backward()
+        assert bool(torch.isfinite(A.grad).all())
+        np.testing.assert_allclose(A.grad.numpy(), A2.grad.numpy(), rtol=1e-10, atol=1e-12)

@@ -68,7 +68,33 @@ def _to_numpy(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
-def _as_float(x: Any, name: str, xp: Any) -> Any:
+def _namespace(**operands: Any) -> tuple[Any, Any]:
+    """Array namespace and device of the named operands (device ``None`` for numpy).
+
+    Tensors on two devices are refused here, by name, rather than deep inside the kernel;
+    plain sequences beside a tensor are later placed on that tensor's device.
+    """
+    xp = _kb.namespace(*operands.values())
+    if _is_numpy(xp):
+        return xp, None
+    import array_api_compat
+
+    devices = {
+        name: array_api_compat.device(x)
+        for name, x in operands.items()
+        if not isinstance(x, (list, tuple, int, float))
+    }
+    first = next(iter(devices.items()))
+    for name, dev in devices.items():
+        if str(dev) != str(first[1]):
+            raise ValueError(
+                f"{first[0]} is on device {first[1]} but {name} is on device {dev}; "
+                "move both to one device"
+            )
+    return xp, first[1]
+
+
+def _as_float(x: Any, name: str, xp: Any, device: Any = None) -> Any:
     if _is_numpy(xp):
         arr = np.asarray(x)
         if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
@@ -82,7 +108,7 @@ def _as_float(x: Any, name: str, xp: Any) -> Any:
         arr = np.asarray(x)
         if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
             raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-        return xp.asarray(arr.astype(np.float64))
+        return xp.asarray(arr.astype(np.float64), device=device)
     if not xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"{name} must be a floating tensor; got dtype {x.dtype}")
     return x
@@ -140,13 +166,15 @@ def _from_xyxy(x: Any, fmt: str, xp: Any) -> Any:
     return _kb.concat([(lo + hi) / 2, hi - lo], xp)
 
 
-def _prepare(x: Any, name: str, xp: Any, fmt: str, clip: bool, defer: bool = False) -> Any:
+def _prepare(
+    x: Any, name: str, xp: Any, fmt: str, clip: bool, defer: bool = False, device: Any = None
+) -> Any:
     """Validate one operand and return it as xyxy floating boxes.
 
     ``defer=True`` leaves the check for inverted boxes to :func:`_check_widths`, which reads
     the widths the kernel computes anyway (one reduction instead of a pass over the boxes).
     """
-    x = _as_float(x, name, xp)
+    x = _as_float(x, name, xp, device)
     _check_last(x, name, (4, 6), "boxes")
     _check_finite(x, name, xp)
     xyxy = _to_xyxy(x, fmt, xp)
@@ -179,9 +207,9 @@ def _pair(
 ) -> tuple[Any, Any, Any]:
     """Validate two operands: same box dimension, broadcastable batch shapes, one dtype."""
     check_choice("fmt", fmt, FMTS)
-    xp = _kb.namespace(a, b)
-    a = _prepare(a, names[0], xp, fmt, clip, defer)
-    b = _prepare(b, names[1], xp, fmt, clip, defer)
+    xp, device = _namespace(**{names[0]: a, names[1]: b})
+    a = _prepare(a, names[0], xp, fmt, clip, defer, device)
+    b = _prepare(b, names[1], xp, fmt, clip, defer, device)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(
             f"{names[0]} holds {a.shape[-1] // 2}-D boxes (shape {tuple(a.shape)}) but {names[1]} "
@@ -546,6 +574,31 @@ def _pairwise_inputs(a: Any, b: Any, fmt: str, clip: bool) -> tuple[Any, Any, An
     return _pair(a, b, fmt, clip, broadcast=False)
 
 
+def _pairwise_iou_xp(a: Any, b: Any, xp: Any, empty: Any) -> Any:
+    """All-pairs IoU of array-API boxes: the few full-size passes of ``box_iou``.
+
+    A union is empty only where both boxes have zero measure, so that test costs
+    ``O(N + M)``; those pairs divide by 1 (no NaN in a gradient) and are then filled.
+    """
+    d = a.shape[1] // 2
+    inter = None
+    for k in range(d):
+        hi = xp.minimum(a[:, None, d + k], b[None, :, d + k])
+        side = _kb.relu(hi - xp.maximum(a[:, None, k], b[None, :, k]), xp)
+        inter = side if inter is None else inter * side
+    vol_a = _kb._prod([a[:, d + k] - a[:, k] for k in range(d)])
+    vol_b = _kb._prod([b[:, d + k] - b[:, k] for k in range(d)])
+    union = (vol_a[:, None] + vol_b[None, :]) - inter
+    za, zb = vol_a == 0, vol_b == 0
+    if not (bool(xp.any(za)) and bool(xp.any(zb))):
+        return inter / union
+    both = za[:, None] & zb[None, :]
+    if empty == "raise":
+        raise_if_empty(int(_to_numpy(both).sum()))
+    iou = inter / xp.where(both, xp.ones_like(union), union)
+    return xp.where(both, xp.full_like(iou, float(empty)), iou)
+
+
 def _pairwise(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> Any:
     empty = check_empty(empty)
     a, b, xp = _pairwise_inputs(a, b, fmt, clip)
@@ -560,6 +613,8 @@ def _pairwise(kind: str, a: Any, b: Any, fmt: str, empty: Any, clip: bool) -> An
             out[np.ix_(za, zb)] = empty
         return out
     if not _is_numpy(xp):
+        if kind == "iou":
+            return _pairwise_iou_xp(a, b, xp, empty)
         return _score(kind, a[:, None, :], b[None, :, :], "xyxy", empty, False)
     # numpy: row blocks of about 2**18 pairs keep the temporaries small
     n, m = a.shape[0], b.shape[0]
@@ -957,10 +1012,10 @@ def iou_aware_score(p: Any, q: Any) -> Any:
     >>> so.boxes.iou_aware_score([0.9, 0.5], [0.5, 1.0])
     array([0.45, 0.5 ])
     """
-    xp = _kb.namespace(p, q)
+    xp, device = _namespace(p=p, q=q)
     out = []
     for name, x in (("p", p), ("q", q)):
-        x = _as_float(x, name, xp)
+        x = _as_float(x, name, xp, device)
         bad = ~((x >= 0) & (x <= 1))
         if bool(xp.any(bad)):
             vals = _to_numpy(x)[_to_numpy(bad)]
@@ -1238,15 +1293,13 @@ def _greedy(
     return np.asarray(keep, dtype=np.intp)
 
 
-def nms(
-    boxes: Any, scores: Any, iou_threshold: float, classes: Any = None
-) -> np.ndarray:
+def nms(boxes: Any, scores: Any, iou_threshold: float, classes: Any = None) -> Any:
     """Greedy non-maximum suppression.
 
     Parameters
     ----------
     boxes : array_like
-        ``(N, 4)`` (or ``(N, 6)``) xyxy boxes.
+        ``(N, 4)`` (or ``(N, 6)``) xyxy boxes; numpy or array-API arrays (torch tensors).
     scores : array_like
         ``(N,)`` finite scores.
     iou_threshold : float
@@ -1258,7 +1311,8 @@ def nms(
     Returns
     -------
     numpy.ndarray of intp
-        Indices of the kept boxes, by decreasing score (ties: lower index first).
+        Indices of the kept boxes, by decreasing score (ties: lower index first); for
+        torch tensors an ``int64`` tensor on the boxes' device.
 
     Raises
     ------
@@ -1280,14 +1334,15 @@ def nms(
     array([1, 0, 2])
     """
     thr = _check_threshold(iou_threshold)
-    b = np.asarray(boxes, dtype=np.float64)
+    xp = _kb.namespace(boxes)
+    b = _to_numpy(_as_float(boxes, "boxes", xp)).astype(np.float64)
     if b.ndim != 2:
         raise ValueError(f"boxes must have shape (N, 4) or (N, 6); got shape {b.shape}")
     b = _prepare(b, "boxes", np, "xyxy", False)
-    s = _check_scores(scores, b.shape[0])
+    s = _check_scores(_to_numpy(scores), b.shape[0])
     cls = None
     if classes is not None:
-        cls = np.asarray(classes)
+        cls = _to_numpy(classes)
         if cls.shape != (b.shape[0],):
             raise ValueError(
                 f"classes must have shape ({b.shape[0]},), one per box; got shape {cls.shape}"
@@ -1298,7 +1353,8 @@ def nms(
         t = _kb.terms(b[i][None, :], b[js], np, geometry=False)
         return np.where(t.ok, t.iou, 0.0)
 
-    return _greedy(order, row, cls, thr)
+    keep = _greedy(order, row, cls, thr)
+    return keep if _is_numpy(xp) else _index_like(keep, boxes, xp)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1306,8 +1362,8 @@ def nms(
 # --------------------------------------------------------------------------------------------
 
 
-def _rotated(x: Any, name: str, xp: Any, degrees: bool) -> Any:
-    x = _as_float(x, name, xp)
+def _rotated(x: Any, name: str, xp: Any, degrees: bool, device: Any = None) -> Any:
+    x = _as_float(x, name, xp, device)
     _check_last(x, name, (5,), "rotated boxes (cx, cy, w, h, angle)")
     _check_finite(x, name, xp)
     neg = (x[..., 2] < 0) | (x[..., 3] < 0)
@@ -1323,9 +1379,9 @@ def _rotated(x: Any, name: str, xp: Any, degrees: bool) -> Any:
 
 
 def _rotated_pair(a: Any, b: Any, degrees: bool) -> tuple[Any, Any, Any]:
-    xp = _kb.namespace(a, b)
-    a = _rotated(a, "a", xp, degrees)
-    b = _rotated(b, "b", xp, degrees)
+    xp, device = _namespace(a=a, b=b)
+    a = _rotated(a, "a", xp, degrees, device)
+    b = _rotated(b, "b", xp, degrees, device)
     try:
         shape = np.broadcast_shapes(tuple(a.shape[:-1]), tuple(b.shape[:-1]))
     except ValueError:
@@ -1471,9 +1527,9 @@ def pairwise_rotated_iou(
            [0.]])
     """
     empty = check_empty(empty)
-    xp = _kb.namespace(a, b)
-    a_ = _rotated(a, "a", xp, degrees)
-    b_ = _rotated(b, "b", xp, degrees)
+    xp, device = _namespace(a=a, b=b)
+    a_ = _rotated(a, "a", xp, degrees, device)
+    b_ = _rotated(b, "b", xp, degrees, device)
     for name, x in (("a", a_), ("b", b_)):
         if x.ndim != 2:
             raise ValueError(f"{name} must have shape (K, 5); got shape {tuple(x.shape)}")
@@ -1585,11 +1641,14 @@ def rotated_nms(
         return np.asarray(_rotated_iou_flat(a, b[js], np, 0.0))
 
     keep = _greedy(order, row, cls, thr)
-    if _is_numpy(xp):
-        return keep
+    return keep if _is_numpy(xp) else _index_like(keep, x, xp)
+
+
+def _index_like(keep: np.ndarray, like: Any, xp: Any) -> Any:
+    """Kept indices as an ``int64`` array on ``like``'s device (array-API input)."""
     import array_api_compat
 
-    return xp.asarray(keep.astype(np.int64), device=array_api_compat.device(x))
+    return xp.asarray(keep.astype(np.int64), device=array_api_compat.device(like))
 
 
 def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> np.ndarray:
