@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from shapeoverlap.temporal import decode, encode
+from shapeoverlap.temporal._coding import no_float_pair
 
 
 # ------------------------------------------------------------------ independent definitions
@@ -88,6 +89,73 @@ def typed_events(rng, n, *, span=3600.0, dur=20.0, jitter=0.3):
     a0 = s + rng.normal(0, jitter, s.size) * (e - s)
     a1 = a0 + (e - s) * np.exp(rng.uniform(-jitter, jitter, s.size))
     return np.column_stack([s, e]), np.column_stack([a0, a1])
+
+
+# ------------------------------------------------------------------ exhaustive search
+# Decoding is monotone in each code (exp, products and sums round monotonically), so the
+# codes giving one float form a run of floats, found by bisection over the floats' order.
+def _key(x):
+    i = int(np.float64(x).view(np.int64))
+    return -(i & (2**63 - 1)) if i < 0 else i
+
+
+def _float(k):
+    bits = k if k >= 0 else ((-k) | (1 << 63)) - (1 << 64)
+    return np.int64(bits).view(np.float64)
+
+
+def first_float(pred, lo, hi):
+    """Smallest float in ``[lo, hi]`` where the monotone (False, then True) ``pred`` holds."""
+    a, b = _key(lo), _key(hi)
+    if not pred(_float(b)):
+        return None
+    while a < b:
+        m = (a + b) // 2
+        a, b = (a, m) if pred(_float(m)) else (m + 1, b)
+    return _float(a)
+
+
+def exhaustive_code(s, e, ca, la, w=(1.0, 1.0), cap=20000):
+    """A code ``(dc, dl)`` whose decoding is exactly ``[s, e]``, or ``None`` if none exists.
+
+    Every length ``L`` with ``fl(s + L) = e`` forms one run of floats, and so does every
+    centre ``C`` near ``s + L/2``. The search walks the *reachable* centres (``fl(ca +
+    fl(dc / wc) la)`` over all ``dc``) in that window and asks, for each, whether a
+    reachable length (``fl(la exp(fl(dl / wl)))``) fits both ends.
+    """
+    f = np.float64
+    s, e, ca, la = f(s), f(e), f(ca), f(la)
+    wc, wl = w
+
+    def length(d):
+        with np.errstate(over="ignore"):
+            return la * np.exp(d / f(wl))
+
+    def centre(d):
+        return ca + (d / f(wc)) * la
+
+    top = f(4) * (abs(s) + abs(e))
+    lmin = first_float(lambda x: s + x >= e, f(0), top)
+    if lmin is None or s + lmin != e:
+        return None
+    lmax = first_float(lambda x: s + x > e, lmin, top)
+    lmax = top if lmax is None else np.nextafter(lmax, -np.inf)
+    slack = 2 * np.spacing(abs(s)) + np.spacing(abs(e))
+    lo, hi = s + lmin / 2 - slack, s + lmax / 2 + slack
+    big = f(1e300)
+    dc = first_float(lambda d: centre(d) >= lo, -big, big)
+    for _ in range(cap):
+        if dc is None or centre(dc) > hi:
+            return None
+        c = centre(dc)
+        # lengths that give the start back: fl(c - L/2) = s, non-increasing in L
+        l1 = first_float(lambda x, c=c: c - 0.5 * x <= s, lmin, lmax)
+        if l1 is not None and c - 0.5 * l1 == s:
+            dl = first_float(lambda d, l1=l1: length(d) >= l1, f(-745 * wl), f(709 * wl))
+            if dl is not None and c - 0.5 * length(dl) == s and s + length(dl) == e:
+                return dc, dl
+        dc = first_float(lambda d, c=c: centre(d) > c, dc, big)
+    raise AssertionError("more reachable centres than the cap")
 
 
 def exact_share(x, a, w=(1.0, 1.0)):
@@ -230,3 +298,72 @@ class TestBounds:
             assert (np.abs(d[:, 1] - ref[:, 1]) <= 4 * w[1] * u / length).all()
             rel = np.abs(d - ref) / np.maximum(np.abs(ref), 1.0)
             assert rel.max() <= 1e-8
+
+
+# ------------------------------------------------------------------ nothing left to find
+REGIMES = [{}, {"span": 1e5, "dur": 10.0, "jitter": 2.0},
+           {"span": 100.0, "dur": 10.0, "jitter": 1.5}, {"span": 5.0, "dur": 3.0}]
+
+
+class TestNothingMissed:
+    """Every row that ``encode`` cannot give back exactly has no exact code at all."""
+
+    @pytest.mark.parametrize("w", [(1.0, 1.0), (0.37, 2.9)])
+    @pytest.mark.parametrize("kw", REGIMES)
+    def test_misses_have_no_code(self, kw, w):
+        rng = np.random.default_rng(21)
+        x, a = typed_events(rng, 20000, **kw)
+        ca, la = 0.5 * (a[:, 0] + a[:, 1]), a[:, 1] - a[:, 0]
+        ok = (decode(encode(x, a, w), a, w) == x).all(axis=1)
+        miss = np.flatnonzero(~ok)
+        assert 0 < miss.size < 0.25 * len(x)
+        for i in rng.choice(miss, min(miss.size, 120), replace=False):
+            assert exhaustive_code(x[i, 0], x[i, 1], ca[i], la[i], w) is None, x[i]
+        # the search is not vacuous: it finds the codes of rows that do come back
+        for i in rng.choice(np.flatnonzero(ok), 20, replace=False):
+            code = exhaustive_code(x[i, 0], x[i, 1], ca[i], la[i], w)
+            np.testing.assert_array_equal(decode(np.array([code]), a[i], w)[0], x[i])
+
+    @pytest.mark.parametrize(("s", "e", "anchor", "kind"), [
+        (1.35, 3.74, (2.18, 4.58), "no float pair"),
+        (0.26, 2.39, (0.97, 3.66), "no float length"),
+        (3.65, 5.06, (3.6338599173917903, 4.858899785013566), "length unreachable"),
+        (0.14, 0.69, (0.3131105600772424, 0.9637750080985519), "centre unreachable"),
+    ])
+    def test_each_kind_of_obstruction(self, s, e, anchor, kind):
+        ca, la = 0.5 * (anchor[0] + anchor[1]), anchor[1] - anchor[0]
+        assert exhaustive_code(s, e, ca, la) is None
+        x = np.array([[s, e]])
+        assert not np.array_equal(decode(encode(x, anchor), anchor), x)
+        lengths = [big for big in floats_near(e - s, 16) if s + big == e]
+        pairs = [(c, big) for big in lengths for c in floats_near(s + 0.5 * big, 4)
+                 if c - 0.5 * big == s]
+        assert no_float_pair(np.array([s]), np.array([e]))[0] == (kind.startswith("no"))
+        if kind == "no float length":
+            # s + L is a round-half-even tie for every candidate L and rounds away from e
+            assert lengths == []
+        elif kind == "no float pair":
+            assert lengths
+            assert pairs == []
+        else:
+            # floats exist, but no code reaches them from this anchor; from a rounder one,
+            # encode finds a code
+            assert pairs
+            rounder = np.round(anchor, 2)
+            assert np.array_equal(decode(encode(x, rounder), rounder), x)
+
+    def test_no_float_pair_is_never_wrong(self):
+        # decoder outputs have a code by construction: never flagged
+        rng = np.random.default_rng(23)
+        _, a = random_rows(rng, 200_000, lo=-3, hi=6, t=2.0, offset=20.0)
+        d = np.column_stack([rng.uniform(-20, 20, len(a)), rng.uniform(-2, 2, len(a))])
+        x = decode(d, a)
+        keep = x[:, 1] > x[:, 0]
+        assert not no_float_pair(x[keep, 0], x[keep, 1]).any()
+        # typed rows it flags have no code (checked exhaustively on a sample)
+        x, a = typed_events(rng, 50000, span=5.0, dur=3.0)
+        flagged = np.flatnonzero(no_float_pair(x[:, 0], x[:, 1]))
+        assert flagged.size > 0.1 * len(x)
+        ca, la = 0.5 * (a[:, 0] + a[:, 1]), a[:, 1] - a[:, 0]
+        for i in rng.choice(flagged, 100, replace=False):
+            assert exhaustive_code(x[i, 0], x[i, 1], ca[i], la[i]) is None

@@ -977,26 +977,28 @@ def encode(intervals: Any, anchors: Any, weights: Sequence[float] = (1.0, 1.0)) 
     symmetric form ``[c - h, c + h]`` never can (a round-half-even parity clash). After the
     closed form every row is decoded with :func:`decode`'s own arithmetic; rows that do not
     come back get a search over the codes next to the closed form (Newton steps towards a
-    target length and centre, then a scan of neighbouring floats), and a code is kept only
-    if it decodes exactly. Refined codes differ from the closed form by a few ulps of the
-    coordinates, so they mean the same thing.
+    target length and centre, a scan of neighbouring floats, bisection where that fails),
+    and a code is kept only if it decodes exactly. Refined codes differ from the closed
+    form by a few ulps of the coordinates, so they mean the same thing.
 
-    A code may be missing because no floats work (the centre in a coarser binade than the
-    start, as for ``200.37 → 350.44``), or because the floats that codes reach are coarse
-    next to ``s`` and ``e``: one step of ``δc`` moves the centre by an ulp of ``c - c_a``
-    (coarse for an interval far from its anchor or near 0), one step of ``δl`` moves the
-    length by about ``|δl / w_l|`` ulps, and a weight that is not a power of two adds a
-    rounding. Measured
-    shares of bit-exact rows on intervals typed to 1/100 s: 99.7 % against anchors of about
-    their size, 99.99 % against far anchors, 94 % at length ratios up to ``e^1.5``, 78 %
-    within a few seconds of 0. Rows without an exact code keep the closed form; with
+    Some intervals have no exact code at all, for one of three reasons: no float length
+    gives the end back (every ``s + L`` a rounding tie that goes the other way, as for
+    ``0.26 → 2.39``); no floats give both ends (the centre in a coarser binade than the
+    start, as for ``200.37 → 350.44``); or the floats that work are not reached from this
+    anchor (one step of ``δc`` moves the centre by an ulp of ``c - c_a``, one step of
+    ``δl`` moves the length by about ``|δl / w_l|`` ulps). On samples of typed times, every
+    row left inexact was checked by an exhaustive search over the codes: none had a code.
+    Measured shares of bit-exact rows on intervals typed to 1/100 s: 99.7 % against
+    anchors of about their size, 99.99 % against far anchors, 94 % at length ratios up to
+    ``e^1.5``, 78 % within a few seconds of 0 (where the start is much finer than the
+    centre). Rows without an exact code keep the closed form; with
     ``S = max(|s|, |e|, |c_a|)`` each decoded end is then within ``4 + 2 |δl / w_l|`` ulps
     of ``S`` for power-of-two weights (the default) and ``6 + 2 |δl / w_l|`` ulps for any
     weights. The round trip is exact for :func:`decode` run with the same NumPy build
     (``exp`` can differ between builds and machines). The check and search make ``encode``
     about 30 times slower than the bare closed form on the hand-typed intervals of
     ``benchmarks/bench_temporal.py`` (96 % bit-exact there, against 66 % for the closed
-    form), and up to some 180 times where many rows have no exact code (times near 0);
+    form), and up to some 60 times where many rows have no exact code (times near 0);
     :func:`decode` is the bare closed form.
 
     Examples
