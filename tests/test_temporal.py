@@ -276,6 +276,21 @@ class TestSetIoU:
 
 
 # ------------------------------------------------------------------ tIoU matrix
+@pytest.fixture(params=["numpy", "compiled"])
+def tiou_path(request, monkeypatch):
+    """Run a test through the NumPy blocks and through the compiled kernel (if numba)."""
+    from shapeoverlap.temporal import _metrics
+
+    if request.param == "numpy":
+        monkeypatch.setattr(_metrics._jit, "tiou_rows", lambda: None)
+    else:
+        if _metrics._jit.tiou_rows() is None:
+            pytest.skip("numba is not installed")
+        monkeypatch.setattr(_metrics, "_JIT_MIN_PAIRS", 0)  # small matrices too
+    return request.param
+
+
+@pytest.mark.usefixtures("tiou_path")
 class TestTiou:
     def test_hand(self):
         m = tiou_matrix([[0, 2], [5, 6]], [[1, 3], [0, 2]])
@@ -336,6 +351,29 @@ class TestTiou:
             res = tiou_matrix(x, y, out=out, **kw)
             assert res is out
             np.testing.assert_array_equal(out, tiou_matrix(x, y, **kw))
+
+    def test_compiled_equals_numpy_bit_for_bit(self, tiou_path, monkeypatch):
+        # default sizes (above the compiled threshold), tracks, zero-length events, out=
+        from shapeoverlap.temporal import _metrics
+
+        rng = np.random.default_rng(31)
+        n, m = 300, 260
+        sa, sb = rng.uniform(0, 50, n), rng.uniform(0, 50, m)
+        ea = sa + rng.uniform(0, 40, n) * (rng.uniform(size=n) > 0.05)  # some zero-length
+        eb = sb + rng.uniform(0, 40, m) * (rng.uniform(size=m) > 0.05)
+        ea[:3] = sb[:3] = eb[:3] = sa[:3]  # zero-length events at the same instant
+        a = EventList.from_arrays(sa, ea, track=rng.integers(0, 3, n))
+        b = EventList.from_arrays(sb, eb, track=rng.integers(0, 3, m))
+        got = tiou_matrix(a, b)
+        monkeypatch.setattr(_metrics._jit, "tiou_rows", lambda: None)
+        want = tiou_matrix(a, b)
+        np.testing.assert_array_equal(got, want)
+        assert (got[:3, :3] == 0).all()
+        assert 0.1 < (want > 0).mean() < 1 / 3  # a third of the pairs share a track
+        brute = np.array([[brute_tiou((sa[i], ea[i]), (sb[j], eb[j]))
+                           if a.frame.track[i] == b.frame.track[j] else 0.0
+                           for j in range(0, m, 7)] for i in range(0, n, 5)])
+        np.testing.assert_allclose(got[::5, ::7], brute, rtol=1e-12, atol=0)
 
     def test_out_errors(self):
         a, b = [[0, 1], [2, 3]], [[0, 1]]
