@@ -353,7 +353,7 @@ class TestTiou:
             np.testing.assert_array_equal(out, tiou_matrix(x, y, **kw))
 
     def test_compiled_equals_numpy_bit_for_bit(self, tiou_path, monkeypatch):
-        # default sizes (above the compiled threshold), tracks, zero-length events, out=
+        # tracks, zero-length events at one instant, a third of the pairs overlapping
         from shapeoverlap.temporal import _metrics
 
         rng = np.random.default_rng(31)

@@ -336,8 +336,10 @@ def tiou_matrix(
     .. math:: \mathrm{tIoU}(a, b) = \frac{|a \cap b|}{|a| + |b| - |a \cap b|}
 
     Two zero-length events have tIoU 0. With numba installed (``pip install
-    "shapeoverlap[fast]"``), a dense result of 65 536 pairs or more is one compiled loop
-    over the output, with no temporary arrays. Otherwise it is built from the overlapping
+    "shapeoverlap[fast]"``), a dense result of 2048 × 2048 pairs or more is one compiled
+    loop over the output, with no temporary arrays; the first such call in a process costs
+    about 0.4 s more, to import numba and load the kernel (compiled once per machine and
+    cached). Otherwise it is built from the overlapping
     pairs (found by a sort and searches, so the cost follows the number of overlaps) when
     they are few, and else block by block through NumPy, with memory beyond the output
     bounded by the block size. The numbers are the same either way. Blocks are shared
@@ -394,8 +396,9 @@ def tiou_matrix(
     return out
 
 
-# below this many pairs the NumPy path is quick and compiling (or loading) a kernel is not
-_JIT_MIN_PAIRS = 1 << 16
+# Below this many pairs (2048 x 2048) the NumPy path takes milliseconds, less than importing
+# numba and loading the cached kernel (about 0.4 s, once per process).
+_JIT_MIN_PAIRS = 1 << 22
 
 
 def _check_out(out: Any, shape: tuple[int, int]) -> None:
