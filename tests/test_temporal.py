@@ -196,6 +196,21 @@ class TestEventList:
             EventList.from_arrays([0], [1], period=-1)
         with pytest.raises(ValueError, match=r"score must be finite or missing"):
             EventList.from_arrays([0], [1], score=[np.inf])
+        with pytest.raises(TypeError, match=r"column 'start' must hold numbers; got booleans"):
+            EventList.from_arrays([True], [1])
+
+    def test_periodic_times_must_lie_on_the_clock(self):
+        # seconds on a 24 h clock are a unit mix-up that wrapping would hide
+        with pytest.raises(ValueError, match=r"start times must lie in \[0, period\] = "
+                                             r"\[0, 24.0\]; row 0 .* start=25.0 \(1 such row"):
+            EventList.from_arrays([25.0], [26.0], period=24)
+        with pytest.raises(ValueError, match=r"end times must lie in .* end=30.0"):
+            EventList.from_arrays([0.0], [30.0], period=24)
+        with pytest.raises(ValueError, match=r"start=-1.0"):
+            EventList.from_arrays([-1.0], [2.0], period=24)
+        # the ends of the clock are allowed: [0, 24] is the whole circle, [22, 24] ends at it
+        ev = EventList.from_arrays([0.0, 22.0, 23.0], [24.0, 24.0, 1.0], period=24)
+        assert ev.durations().tolist() == [24.0, 2.0, 2.0]
 
 
 # ------------------------------------------------------------------ set IoU
@@ -501,7 +516,8 @@ class TestMatch:
         with pytest.raises(TypeError, match="tiou must be a number"):
             match(ev, ev, tiou="0.5")
         with pytest.raises(ValueError, match="method='greedy' needs prediction scores but pred "
-                                             "has no score column"):
+                                             r"has no score column; add a score column \(or "
+                                             "use method='hungarian'\\)"):
             match(ev, ev, method="greedy")
 
 
@@ -721,10 +737,11 @@ class TestAveragePrecision:
     def test_errors(self):
         ref = EventList.from_arrays([0], [4])
         with pytest.raises(ValueError, match="average_precision needs prediction scores but "
-                                             "pred has no score column"):
+                                             "pred has no score column; add a score column$"):
             average_precision(ref, ref)
         nan_score = EventList.from_arrays([0, 1], [4, 2], score=[0.5, np.nan])
-        with pytest.raises(ValueError, match=r"pred row 1 has no score \(NaN\)"):
+        with pytest.raises(ValueError, match=r"pred row 1 \(track 'default', label 'event'\) "
+                                             r"has no score \(NaN\), start=1.0, end=2.0"):
             average_precision(ref, nan_score)
         scored = EventList.from_arrays([0], [4], score=[1.0])
         with pytest.raises(ValueError, match=r"thresholds must be in \(0, 1\].*got 1.5"):

@@ -126,6 +126,13 @@ def test_timeline_periodic_has_no_seam():
     assert hi - lo == 24
     # the wrapping events are drawn as one bar each
     assert all(len(c.get_paths()) == 1 for c in ax.collections)
+    # ticks past the seam are labelled with clock times
+    ax.figure.canvas.draw()
+    shown = [(t, lab.get_text()) for t, lab in zip(ax.get_xticks(), ax.get_xticklabels(),
+                                                  strict=True) if lo <= t <= hi]
+    assert lo == 22
+    assert [lab for _, lab in shown] == ["0", "3", "6", "9", "12", "15", "18", "21"]
+    assert [t for t, _ in shown] == [24, 27, 30, 33, 36, 39, 42, 45]
     plt.close(ax.figure)
 
 

@@ -90,12 +90,66 @@ def test_activitynet_prediction_layout(tmp_path):
     assert f.values.tolist() == [["v1", "run", 1.0, 2.0, 0.3]]
 
 
+def test_activitynet_subsets(tmp_path):
+    from shapeoverlap.temporal import average_precision
+
+    gt = tmp_path / "gt.json"
+    gt.write_text(json.dumps({"database": {
+        "train1": {"subset": "training", "annotations": [{"segment": [0, 5], "label": "jump"}]},
+        "val1": {"subset": "validation",
+                 "annotations": [{"segment": [2, 6], "label": "jump"}]},
+    }}))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"results": {
+        "val1": [{"segment": [2, 6], "label": "jump", "score": 0.9}]}}))
+    val = read_events(gt, subset="validation")
+    assert val.frame.values.tolist() == [["val1", "jump", 2.0, 6.0]]
+    # ActivityNet scores the validation subset: a perfect prediction has AP 1
+    ap = average_precision(val, read_events(pred))
+    assert ap.loc["jump"].tolist()[:-1] == [1.0] * 10
+    with pytest.warns(UserWarning, match=r"holds the subsets training, validation, all read"):
+        everything = read_events(gt)
+    assert len(everything) == 2
+    assert average_precision(everything, read_events(pred)).loc["jump", 0.5] == 0.5
+    with pytest.raises(ValueError, match=r"subset='test' is not in .*: training, validation"):
+        read_events(gt, subset="test")
+    csv = tmp_path / "x.csv"
+    csv.write_text("start,end\n0,1\n")
+    with pytest.raises(ValueError, match=r"subset= selects videos of ActivityNet JSON"):
+        read_events(csv, subset="validation")
+    both = tmp_path / "both.json"
+    both.write_text(json.dumps({"database": {"v": {"annotations": []}}, "results": {}}))
+    with pytest.warns(UserWarning, match="holds both 'database' and 'results'"):
+        assert len(read_events(both)) == 0
+
+
 def test_periodic_read(tmp_path):
     p = tmp_path / "sleep.csv"
     p.write_text("label,start,end\nsleep,22.5,6.5\n")
     assert read_events(p, period=24).durations().tolist() == [8.0]
     with pytest.raises(FileFormatError, match=r"sleep.csv: line 2: end 6.5 < start 22.5"):
         read_events(p)
+    seconds = tmp_path / "seconds.csv"
+    seconds.write_text("label,start,end\na,1.5,3\n\nb,30.2,38.0\n")
+    with pytest.raises(FileFormatError, match=r"seconds.csv: line 4: times must lie in "
+                                              r"\[0, period\] = \[0, 24.0\]; got start 30.2"):
+        read_events(seconds, period=24)
+
+
+def test_header_names_and_empty_cells(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("Start,onset,end\n0,1,2\n")
+    with pytest.raises(FileFormatError, match=r"x.csv: line 1: the header names the start "
+                                              r"column twice \(start, onset\); keep one"):
+        read_events(p)
+    p.write_text("recording,class,begin,stop,confidence\nr1,,0,1,0.5\n,dog,1,2,\n")
+    f = read_events(p).frame
+    assert f.track.tolist() == ["r1", "default"]
+    assert f.label.tolist() == ["event", "dog"]
+    assert f.start.tolist() == [0.0, 1.0]
+    assert f.end.tolist() == [1.0, 2.0]
+    assert f.score.tolist()[0] == 0.5
+    assert np.isnan(f.score.tolist()[1])
 
 
 # --------------------------------------------------------------------- malformed input

@@ -74,7 +74,8 @@ def timeline(
     Each label gets two lanes: the reference (blue) above, the prediction (vermilion)
     below; the intersection of the two unions is the dark purple strip between them.
     On a periodic time line the axis starts at the end of the largest empty gap, so events
-    crossing the seam are drawn in one piece.
+    crossing the seam are drawn in one piece; its ticks are labelled modulo the period
+    (``22, 0, 3, ...`` on a 24 h clock).
 
     Examples
     --------
@@ -144,7 +145,14 @@ def timeline(
     ax.set_yticklabels(list(reversed(labels)))
     ax.set_ylim(-0.6, len(labels) - 0.4)
     if period is not None:
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
         ax.set_xlim(origin, origin + period)
+        # the axis runs past the seam: label its ticks with times on the clock
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=9, steps=[1, 2, 3, 5, 6, 10]))
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _pos: f"{float(np.round(x % period, 9)):g}")
+        )
     elif np.isfinite(lo):
         pad = 0.02 * (hi - lo) if hi > lo else 1.0
         ax.set_xlim(lo - pad, hi + pad)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..intervals import IntervalSet, _arcs_to_pieces, _check_period
+from ..intervals import IntervalSet, _check_period
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -74,8 +74,9 @@ class EventList:
         dropped. Rows may be unsorted and overlapping; zero-length events are kept (they have
         duration 0).
     period : float, optional
-        Length of a periodic time line (``24`` hours, ``86400`` s). Events then may wrap:
-        ``end < start`` crosses the seam, as in :class:`~shapeoverlap.IntervalSet`.
+        Length of a periodic time line (``24`` hours, ``86400`` s). Times must then lie in
+        ``[0, period]``, and events may wrap: ``end < start`` crosses the seam, as in
+        :class:`~shapeoverlap.IntervalSet`; ``[0, period]`` is the whole circle.
 
     Attributes
     ----------
@@ -87,7 +88,8 @@ class EventList:
     TypeError
         If ``frame`` is not a DataFrame or a column is not numeric.
     ValueError
-        If ``start``/``end`` are missing, not finite, or ``end < start`` without ``period``.
+        If ``start``/``end`` are missing, not finite, ``end < start`` without ``period``, or
+        outside ``[0, period]`` with it.
 
     See Also
     --------
@@ -127,6 +129,8 @@ class EventList:
         for col in ("start", "end", "score"):
             if col not in frame.columns:
                 continue
+            if frame[col].dtype == bool:
+                raise TypeError(f"column {col!r} must hold numbers; got booleans")
             try:
                 nums = np.asarray(frame[col].to_numpy(), dtype=np.float64)
             except (TypeError, ValueError):
@@ -156,7 +160,19 @@ class EventList:
                     "events that wrap around a periodic time line"
                 )
         else:
-            _arcs_to_pieces(start, end, self._period, name="events")  # validates wrapping
+            # Times of day outside [0, period] are almost always a unit mix-up (seconds on a
+            # 24 h clock), which wrapping would hide: refuse them.
+            per = self._period
+            for col, values in (("start", start), ("end", end)):
+                bad = (values < 0) | (values > per)
+                if bad.any():
+                    i = int(np.flatnonzero(bad)[0])
+                    raise ValueError(
+                        f"{col} times must lie in [0, period] = [0, {per!r}]; "
+                        f"{_row_desc(out, i)} has {col}={float(values[i])!r} "
+                        f"({int(bad.sum())} such row(s)); check the time unit, or wrap the "
+                        "times with numpy.mod(times, period)"
+                    )
         if "score" in out.columns:
             sc = out["score"].to_numpy()
             if np.isinf(sc).any():

@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -45,7 +46,8 @@ def _format_of(path: Path, format: str | None) -> str:
     if suffixes and suffixes[-1] in _SUFFIX:
         return _SUFFIX[suffixes[-1]]
     raise ValueError(
-        f"cannot tell the format of {str(path)!r} from its extension; pass format= "
+        f"cannot tell the format of {str(path)!r} from its extension; pass format= (--format "
+        "on the command line) "
         f"(one of {', '.join(FORMATS)})"
     )
 
@@ -84,6 +86,16 @@ def _finish(rows: dict[str, list[Any]], lines: list[int], path: Path,
         k = int(np.flatnonzero(e < s)[0])
         raise _bad(path, lines[k], f"end {float(e[k])!r} < start {float(s[k])!r} (pass "
                                    "period= for events that wrap around a periodic time line)")
+    if period is not None:
+        off = (s < 0) | (s > period) | (e < 0) | (e > period)
+        if off.any():
+            k = int(np.flatnonzero(off)[0])
+            raise _bad(path, lines[k], f"times must lie in [0, period] = [0, {period!r}]; got "
+                                       f"start {float(s[k])!r}, end {float(e[k])!r} (check "
+                                       "the time unit)")
+    for col in ("track", "label"):  # an empty cell is a missing value: the default
+        if col in frame.columns:
+            frame[col] = frame[col].where(frame[col] != "", None)
     if len(frame) == 0:
         frame = pd.DataFrame({"track": [], "label": [], "start": [], "end": []})
     return EventList(frame, period=period)
@@ -104,10 +116,12 @@ def _read_table(path: Path, delimiter: str, period: float | None) -> EventList:
             if header is None:
                 header = [f.strip().lower() for f in fields]
                 for key, names in _ALIASES.items():
-                    for nm in names:
-                        if nm in header:
-                            cols[key] = header.index(nm)
-                            break
+                    present = [nm for nm in names if nm in header]
+                    if len(present) > 1:
+                        raise _bad(path, line, f"the header names the {key} column twice "
+                                               f"({', '.join(present)}); keep one")
+                    if present:
+                        cols[key] = header.index(present[0])
                 missing = [k for k in ("start", "end") if k not in cols]
                 if missing:
                     raise _bad(path, line, f"the header has no {' or '.join(missing)} column "
@@ -208,7 +222,7 @@ def _line_of(text: str, needle: str, start: int = 0) -> tuple[int, int]:
     return text.count("\n", 0, pos) + 1, pos
 
 
-def _read_json(path: Path, period: float | None) -> EventList:
+def _read_json(path: Path, period: float | None, subset: str | None = None) -> EventList:
     with _open(path, "r") as fh:
         text = fh.read()
     try:
@@ -219,10 +233,15 @@ def _read_json(path: Path, period: float | None) -> EventList:
         raise _bad(path, 1, "expected ActivityNet JSON with a 'database' (ground truth) or "
                             "'results' (predictions) object")
     key = "database" if "database" in doc else "results"
+    if key == "database" and "results" in doc:
+        warnings.warn(f"{str(path)!r} holds both 'database' and 'results'; read the "
+                      "'database' (ground truth)", UserWarning, stacklevel=3)
     body = doc[key]
     if not isinstance(body, dict):
         raise _bad(path, _line_of(text, f'"{key}"')[0], f"'{key}' must be an object "
                                                          "mapping video ids to entries")
+    if key == "database":
+        body = _subset_of(body, subset, path)
     rows: dict[str, list[Any]] = {"track": [], "label": [], "start": [], "end": [], "score": []}
     lines: list[int] = []
     cursor = 0
@@ -267,6 +286,25 @@ def _read_json(path: Path, period: float | None) -> EventList:
     return _finish(rows, lines, path, period)
 
 
+def _subset_of(body: dict[str, Any], subset: str | None, path: Path) -> dict[str, Any]:
+    """Keep the videos of one ``subset`` ("training", "validation", ...) of a database."""
+    found = sorted({str(v.get("subset")) for v in body.values()
+                    if isinstance(v, dict) and v.get("subset") is not None})
+    if subset is None:
+        if len(found) > 1:
+            warnings.warn(
+                f"{str(path)!r} holds the subsets {', '.join(found)}, all read; pass "
+                "subset= ('validation' is what ActivityNet's evaluation scores)",
+                UserWarning, stacklevel=4,
+            )
+        return body
+    if subset not in found:
+        raise ValueError(f"subset={subset!r} is not in {str(path)!r}; its subsets: "
+                         f"{', '.join(found) if found else 'none (no video has a subset)'}")
+    return {vid: v for vid, v in body.items()
+            if isinstance(v, dict) and v.get("subset") == subset}
+
+
 _READERS: dict[str, Callable[[Path, float | None], EventList]] = {
     "csv": lambda p, per: _read_table(p, ",", per),
     "tsv": lambda p, per: _read_table(p, "\t", per),
@@ -277,7 +315,11 @@ _READERS: dict[str, Callable[[Path, float | None], EventList]] = {
 
 
 def read_events(
-    path: str | Path, format: str | None = None, *, period: float | None = None
+    path: str | Path,
+    format: str | None = None,
+    *,
+    period: float | None = None,
+    subset: str | None = None,
 ) -> EventList:
     """Read an event list from a file.
 
@@ -290,6 +332,10 @@ def read_events(
         ``.bed``, ``.json``).
     period : float, optional
         Period of the time line (events may then wrap, ``end < start``).
+    subset : str, optional
+        ActivityNet JSON ground truth only: keep the videos of this subset (``"training"``,
+        ``"validation"``, ``"testing"``; ActivityNet's evaluation scores ``"validation"``).
+        By default every video is read, with a warning when the file holds several subsets.
 
     Returns
     -------
@@ -302,7 +348,7 @@ def read_events(
         (a ``ValueError``) for a malformed line: the message names the file and the physical
         1-based line number, header and comment lines included.
     ValueError
-        For an unknown format.
+        For an unknown format, or a ``subset`` the file does not hold (or not JSON).
     OSError
         If the file cannot be opened.
 
@@ -312,9 +358,14 @@ def read_events(
 
     Notes
     -----
-    * **CSV/TSV**: a header line, then one event per line. Columns ``start``, ``end``
-      (also ``onset``/``offset``), optionally ``track`` (``file``, ``filename``, ``video``),
-      ``label`` (``event_label``, ``class``) and ``score``. Blank lines are skipped.
+    * **CSV/TSV**: a header line, then one event per line. Columns ``start`` (also
+      ``onset``, ``begin``, ``t_start``, ``start_time``), ``end`` (``offset``, ``stop``,
+      ``t_end``, ``end_time``), optionally ``track`` (``file``, ``filename``, ``video``,
+      ``video_id``, ``chrom``, ``recording``), ``label`` (``event_label``, ``class``,
+      ``name``, ``speaker``) and ``score`` (``confidence``, ``probability``); header names
+      are case-insensitive, other columns are ignored, and two names for one column are an
+      error. Blank lines are skipped; an empty track or label cell takes the default, as a
+      missing column does.
     * **RTTM**: ``SPEAKER file chnl tbeg tdur ortho stype name conf slat``; ``file`` is the
       track, ``name`` the label, ``conf`` the score (``<NA>`` = none), end = tbeg + tdur.
       Other record types and ``;;`` comments are skipped.
@@ -325,6 +376,7 @@ def read_events(
       ``{"database": {video: {"annotations": [{"segment": [s, e], "label": l}]}}}`` or
       predictions ``{"results": {video: [{"segment": [s, e], "label": l, "score": x}]}}``.
       A structural error is reported at the line of the offending ``segment`` (or video key).
+      A file holding both objects is read as ground truth, with a warning.
 
     Examples
     --------
@@ -339,8 +391,12 @@ def read_events(
     p = Path(path)
     fmt = _format_of(p, format)
     per = _check_period(period)
+    if subset is not None and fmt != "json":
+        raise ValueError(f"subset= selects videos of ActivityNet JSON; {str(p)!r} is {fmt}")
     if not p.is_file():
         raise FileNotFoundError(f"event file not found: {str(p)!r}")
+    if fmt == "json":
+        return _read_json(p, per, subset)
     return _READERS[fmt](p, per)
 
 

@@ -15,7 +15,14 @@ from .._kernels import jit as _jit
 from .._validate import check_choice, check_empty
 from ..intervals import _arcs_to_pieces
 from . import _coding as _c
-from ._events import EventList, as_events, check_same_period, codes_of, labels_of
+from ._events import (
+    EventList,
+    _row_desc,
+    as_events,
+    check_same_period,
+    codes_of,
+    labels_of,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -543,13 +550,17 @@ def _score_rank(pred: EventList, why: str) -> np.ndarray:
     """Rank of every prediction by descending score; equal scores keep row order."""
     if not pred.has_score:
         raise ValueError(
-            f"{why} needs prediction scores but pred has no score column; add a score column "
-            "(or use method='hungarian')"
+            f"{why} needs prediction scores but pred has no score column; add a score column"
+            + (" (or use method='hungarian')" if "greedy" in why else "")
         )
     score = pred._frame["score"].to_numpy(dtype=np.float64)
     if np.isnan(score).any():
         i = int(np.flatnonzero(np.isnan(score))[0])
-        raise ValueError(f"{why} needs prediction scores; pred row {i} has no score (NaN)")
+        raise ValueError(
+            f"{why} needs prediction scores; pred {_row_desc(pred._frame, i)} has no score "
+            f"(NaN), start={float(pred.starts[i])!r}, end={float(pred.ends[i])!r} "
+            f"({int(np.isnan(score).sum())} such row(s))"
+        )
     order = np.argsort(-score, kind="stable")
     rank = np.empty(score.size, dtype=np.int64)
     rank[order] = np.arange(score.size)
