@@ -20,7 +20,7 @@ def test_core_demo_writes_table_and_figure(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--only", "core"]) == 0
     out = capsys.readouterr().out
     assert "Core measures on embedded examples" in out
-    table = pd.read_csv(tmp_path / "core_0.csv")
+    table = pd.read_csv(tmp_path / "core_measures_embedded_examples.csv")
     assert (tmp_path / "core_regions.png").stat().st_size > 10_000
     sleep = table.iloc[0]
     # diary: 22:30-06:30 and a nap 13:00-13:30; actigraphy 23:15-07:00 -> 7.25 h shared

@@ -49,6 +49,54 @@ def test_tables_and_files(tmp_path, pair, capsys):
     records = json.loads(js.read_text())
     assert len(records) == len(table)
     assert png.stat().st_size > 1000
+    # counts are written as integers beside the other tables' floats
+    text = csv.read_text().splitlines()
+    assert text[1].split(",")[2:6] == ["3.0", "9.0", str(3 / 9), "1"]
+    assert records[0]["n_intersections"] == 1
+    assert records[0]["jaccard"] == pytest.approx(1 / 3, rel=1e-15)
+    assert next(r["tp"] for r in records if r["table"] == "evaluate") == 1
+
+
+def test_subset_and_track(tmp_path, capsys):
+    gt = tmp_path / "gt.json"
+    gt.write_text(json.dumps({"database": {
+        "t1": {"subset": "training", "annotations": [{"segment": [0, 5], "label": "jump"}]},
+        "v1": {"subset": "validation", "annotations": [{"segment": [2, 6], "label": "jump"}]},
+    }}))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"results": {
+        "v1": [{"segment": [2, 6], "label": "jump", "score": 0.9}]}}))
+    csv = tmp_path / "out.csv"
+    png = tmp_path / "t.png"
+    assert main(["events", str(gt), str(pred), "--map", "--subset", "validation",
+                 "--csv", str(csv), "--plot", str(png), "--track", "v1"]) == 0
+    table = pd.read_csv(csv).set_index(["table", "row"])
+    assert table.loc[("average_precision", "jump"), "ap_mean"] == 1.0
+    assert table.loc[("set_iou", "all"), "jaccard"] == 1.0
+    capsys.readouterr()
+    # without a subset every video counts, with a warning
+    with pytest.warns(UserWarning, match="holds the subsets training, validation"):
+        assert main(["events", str(gt), str(pred), "--plot", str(png)]) == 0
+    assert "--plot drew track 't1', the first of 2; choose another with --track" in \
+        capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--track", "x"], "--track chooses the track that --plot draws; add --plot FILE"),
+        (["--track", "x", "--plot", "t.png"], "--track 'x' is not in REF or PRED; tracks: "
+                                               "['default']"),
+        (["--subset", "validation"], "subset= selects videos of ActivityNet JSON"),
+        (["--period", "24"], "times must lie in [0, period] = [0, 24.0]; got start 30.0"),
+    ],
+)
+def test_bad_track_subset_period(pair, capsys, args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["events", *pair, *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""  # refused before any table is printed
 
 
 def test_by_label_collar_and_greedy(pair, capsys):

@@ -7,6 +7,7 @@ Each sub-command lives in its own module (``demo``, ``rama``, ``events``…) exp
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -52,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = args.run(args)
+    except BrokenPipeError:  # the reader left (``| head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (ShapeOverlapError, ValueError, TypeError, OSError, KeyError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"shapeoverlap {args.command}: error: {msg}", file=sys.stderr)

@@ -49,5 +49,5 @@ def write_tables(table: pd.DataFrame, csv: str | None, json_path: str | None) ->
     if csv:
         table.to_csv(csv, index=False)
     if json_path:
-        records = json.loads(table.to_json(orient="records"))
+        records = json.loads(table.to_json(orient="records", double_precision=15))
         Path(json_path).write_text(json.dumps(records, indent=2) + "\n")

@@ -8,6 +8,7 @@ that computes its tables from data shipped with the package and writes its figur
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,14 @@ def register(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
+def _file_stem(section: str, title: str) -> str:
+    """Name a table's file after its title: ``events_set_iou_per_label`` and the like."""
+    text = re.sub(r"\([^)]*\)", " ", title.lower())  # drop parenthetical remarks
+    words = [w for w in re.split(r"[^a-z0-9]+", text)
+             if w and not w.isdigit() and w not in ("the", "a", "on", "of", section)]
+    return "_".join([section, *words[:5]])
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo sections and write their outputs."""
     outdir = Path(args.out)
@@ -99,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
     for name, section in SECTIONS:
         if args.only and name not in args.only:
             continue
-        for i, (title, table) in enumerate(section(outdir)):
+        for title, table in section(outdir):
             print_table(title, table)
-            table.to_csv(outdir / f"{name}_{i}.csv", index=False)
+            table.to_csv(outdir / f"{_file_stem(name, title)}.csv", index=False)
     print(f"\ntables and figures written to {outdir}/")
     return 0

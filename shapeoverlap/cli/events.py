@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,12 @@ def register(sub: Any) -> None:
                    help="file format of both inputs (default: from the extensions)")
     p.add_argument("--period", type=float, default=None, metavar="P",
                    help="periodic time line of length P (e.g. 24 for hours of a day)")
+    p.add_argument("--subset", default=None, metavar="NAME",
+                   help="ActivityNet JSON reference: score only the videos of this subset "
+                   "(e.g. validation, what ActivityNet's evaluation scores)")
+    p.add_argument("--track", default=None, metavar="NAME",
+                   help="the track (file, video, chromosome) that --plot draws (default: the "
+                   "first by name)")
     add_output_options(p)
     p.set_defaults(run=run)
 
@@ -67,6 +74,9 @@ def _combined(tables: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
     parts = []
     for name, (_, t) in zip(names, tables, strict=False):
         part = t.copy()
+        for col in part.columns:  # counts stay integers beside other tables' floats
+            if pd.api.types.is_integer_dtype(part[col]):
+                part[col] = part[col].astype("Int64")
         part.columns = [c if isinstance(c, str) else f"ap@{c:g}" for c in part.columns]
         part = part.rename(columns={"mean": "ap_mean"}) if name == "average_precision" else part
         part.insert(0, "row", [str(i) for i in part.index])
@@ -84,8 +94,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--tiou must be in (0, 1]; got {args.tiou:g}")
     if args.collar is not None and not args.collar >= 0:
         raise ValueError(f"--collar must be >= 0 seconds; got {args.collar:g}")
-    ref = read_events(args.ref, format=args.format, period=args.period)
+    if args.track is not None and figure is None:
+        raise ValueError("--track chooses the track that --plot draws; add --plot FILE")
+    ref = read_events(args.ref, format=args.format, period=args.period, subset=args.subset)
     pred = read_events(args.pred, format=args.format, period=args.period)
+    tracks = sorted(set(ref.tracks) | set(pred.tracks))
+    if args.track is not None and args.track not in tracks:
+        raise ValueError(f"--track {args.track!r} is not in REF or PRED; tracks: {tracks[:10]}")
     tables = _tables(ref, pred, args)
     for title, table in tables:
         print_table(title, table)
@@ -95,9 +110,12 @@ def run(args: argparse.Namespace) -> int:
 
         from ..plot import timeline
 
-        ax = timeline(ref, pred)
+        ax = timeline(ref, pred, track=args.track)
         ax.figure.savefig(figure, dpi=150, bbox_inches="tight")
         plt.close(ax.figure)
+        if args.track is None and len(tracks) > 1:
+            print(f"--plot drew track {tracks[0]!r}, the first of {len(tracks)}; choose "
+                  "another with --track", file=sys.stderr)
     return 0
 
 

@@ -771,6 +771,12 @@ def evaluate(
     row pools ``tp, fp, fn`` over labels; the ``macro`` row averages the per-label ratios,
     skipping undefined (NaN) ones, and repeats the pooled counts.
 
+    One difference from sed_eval's class-wise average: sed_eval computes a class's F1 from
+    its precision and recall, so a class with references but no predictions has F1 NaN
+    there and drops out of the average, while here its F1 is ``2 tp / (2 tp + fp + fn) = 0``
+    and the macro F1 counts the missed class. The matched pairs, and so the per-label
+    counts and the micro row, are the same.
+
     Examples
     --------
     >>> from shapeoverlap.temporal import EventList, evaluate
