@@ -8,7 +8,8 @@ Cell measure
     The measure of a cell is the product of its widths along the reduced axes, times
     ``weights``. Widths come from ``spacing=`` (one per array axis), else from a DataArray's
     1-D numeric coordinate (uniform: the step; irregular: half the distance between the
-    neighbouring centres on each side, wrapping on periodic axes), else 1 (cell units).
+    neighbouring centres on each side, wrapping on periodic axes; datetime and timedelta
+    coordinates in seconds), else 1 (cell units, also for labels such as strings).
 Periodic axes
     ``periodic={axis or dim: period}`` (period in coordinate units; cells when there are no
     coordinates and no spacing), or dim names whose coordinate has ``attrs["period"]``;
@@ -74,6 +75,15 @@ def _kind(dtype: np.dtype, name: str) -> str:
     raise TypeError(
         f"{name} has dtype {dtype}; masks must be boolean, 0/1 integers or floats in [0, 1]"
     )
+
+
+def _seconds(values: np.ndarray) -> np.ndarray:
+    """Datetime and timedelta coordinates as float seconds; numbers as they are."""
+    if values.dtype.kind == "M":
+        values = values - values.min()
+    if values.dtype.kind == "m":
+        return values.astype("timedelta64[ns]").astype(np.int64) / 1e9
+    return values
 
 
 def cell_widths(coord: Any, period: float | None = None) -> np.ndarray | float:
@@ -160,6 +170,8 @@ def _reduced_axes(ndim: int, axis: Any, dim: Any, dims: tuple[Hashable, ...] | N
                 raise ValueError(f"dim {d!r} is not a dimension of a; its dims are {dims}")
             out.append(dims.index(d))
     elif axis is not None:
+        if not isinstance(axis, (int, np.integer, Sequence)) or isinstance(axis, str):
+            raise TypeError(f"axis must be an int or a tuple of ints; got {axis!r}")
         items = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
         out = []
         for ax in items:
@@ -222,8 +234,11 @@ def _align(a: Any, b: Any) -> tuple[Any, Any, tuple[Hashable, ...] | None]:
 def _spacing(spacing: Any, ndim: int) -> list[float] | None:
     if spacing is None:
         return None
-    vals = np.atleast_1d(np.asarray(spacing, dtype=np.float64)) if not isinstance(
-        spacing, str) else None
+    try:
+        vals = None if isinstance(spacing, str) else np.atleast_1d(
+            np.asarray(spacing, dtype=np.float64))
+    except (TypeError, ValueError):  # ragged or non-numeric
+        vals = None
     if vals is None or vals.ndim != 1:
         raise TypeError(f"spacing must be a number or a sequence of numbers; got {spacing!r}")
     if vals.size == 1 and np.ndim(spacing) == 0:
@@ -263,7 +278,15 @@ def _periods(
         pass
     elif isinstance(periodic, Mapping):
         for key, period in periodic.items():
-            out[axis_of(key)] = float(period)
+            i = axis_of(key)
+            if isinstance(period, bool) or not isinstance(period, (int, float, np.number)):
+                raise TypeError(f"periodic[{key!r}] must be a number; got {period!r}")
+            if i in out and out[i] != float(period):
+                raise ValueError(
+                    f"periodic gives {key!r} the period {period!r} but its coordinate's "
+                    f'attrs["period"] is {out[i]!r}; drop one of them'
+                )
+            out[i] = float(period)
     elif isinstance(periodic, Sequence) and not isinstance(periodic, str):
         for key in periodic:
             i = axis_of(key)
@@ -386,10 +409,10 @@ def _prepare(
         period = periods.get(i)
         if sp is not None:
             wid: float | np.ndarray = sp[i]
-        elif dims is not None and dims[i] in a.coords and a[dims[i]].ndim == 1 and np.issubdtype(
-            a[dims[i]].dtype, np.number
+        elif dims is not None and dims[i] in a.coords and a[dims[i]].ndim == 1 and (
+            np.issubdtype(a[dims[i]].dtype, np.number) or a[dims[i]].dtype.kind in "mM"
         ):
-            wid = cell_widths(a[dims[i]].values, period)
+            wid = cell_widths(_seconds(a[dims[i]].values), period)
         else:
             wid = 1.0
         full = np.broadcast_to(np.asarray(wid, dtype=np.float64), (n,)).copy()

@@ -387,7 +387,8 @@ def ciou(a: Any, b: Any, **kw: Any) -> Any:
     Parameters
     ----------
     a, b : array_like
-        Boxes ``(..., 4)`` in ``xyxy`` format.
+        Boxes ``(..., 4)`` in ``xyxy`` format (a numeric array is read as boxes here, not
+        as a mask; masks, DataArrays and interval sets raise ``TypeError``).
     **kw
         Passed to :func:`shapeoverlap.boxes.ciou`.
 
@@ -413,6 +414,19 @@ def ciou(a: Any, b: Any, **kw: Any) -> Any:
     """
     import importlib
 
+    for name, x in (("a", a), ("b", b)):
+        kind = None
+        if _is_intervals(x):
+            kind = "an IntervalSet"
+        elif type(x).__module__.split(".")[0] in ("xarray", "dask"):
+            kind = f"a {type(x).__name__} (a mask)"
+        elif isinstance(x, np.ndarray) and x.dtype == bool:
+            kind = "a boolean mask"
+        if kind is not None:
+            raise TypeError(
+                f"ciou is defined for boxes only (it needs aspect ratios) and {name} is {kind}; "
+                "use so.diou for masks and interval sets, or pass (..., 4) xyxy boxes"
+            )
     try:
         boxes = importlib.import_module("shapeoverlap.boxes")
     except ModuleNotFoundError as exc:

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import shapeoverlap as so
 from shapeoverlap import boxes as B
@@ -206,6 +207,12 @@ class TestKnownValues:
 
     def test_forwarding_from_core(self):
         assert so.ciou([0, 0, 2, 1], [0, 0, 1, 2]) == B.ciou([0, 0, 2, 1], [0, 0, 1, 2])
+        # CIoU needs aspect ratios: masks and interval sets are refused by name
+        for x, kind in ((np.ones((2, 4), bool), "a boolean mask"),
+                        (so.IntervalSet([(0, 1)]), "an IntervalSet"),
+                        (xr.DataArray(np.ones(4)), "a DataArray")):
+            with pytest.raises(TypeError, match=f"ciou is defined for boxes only .* a is {kind}"):
+                so.ciou(x, x)
 
     def test_overlap_stats(self):
         s = B.overlap([0, 0, 2, 2], [1, 1, 3, 3])

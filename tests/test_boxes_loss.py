@@ -298,11 +298,29 @@ class TestCoding:
             B.encode([[0, 0, 1, 1]] * 2, [[0, 0, 1, 1], [0, 0, 0, 1]])
         with pytest.raises(ValueError, match="weights must be 4 finite positive numbers"):
             B.encode([0, 0, 1, 1], [0, 0, 1, 1], weights=(1, 1, 0, 1))
+        # encode has no clip=: its message must not suggest one
+        with pytest.raises(ValueError, match=r"boxes has inverted corners .* \(xyxy\)$"):
+            B.encode([2, 0, 1, 1], [0, 0, 1, 1])
         with pytest.raises(ValueError, match=r"deltas must be deltas of shape \(\.\.\., 4\); got "
                            r"shape \(3,\)"):
             B.decode([0, 0, 1], [0, 0, 1, 1])
-        with pytest.raises(ValueError, match="clip must be a finite number or None; got inf"):
-            B.decode([0, 0, 1, 1], [0, 0, 1, 1], clip=math.inf)
+        for bad in (math.inf, -1.0, "1"):
+            with pytest.raises(ValueError, match=f"clip must be a finite number >= 0 or None; "
+                                                 f"got {bad!r}"):
+                B.decode([0, 0, 1, 1], [0, 0, 1, 1], clip=bad)
+
+
+class TestEmptyBatch:
+    @pytest.mark.parametrize("kind", ["iou", "giou", "diou", "ciou"])
+    def test_mean_and_sum_of_no_pairs_are_zero(self, kind):
+        # as torchvision: a batch without matched boxes adds nothing to a training loss
+        empty = np.zeros((0, 4))
+        assert B.loss(empty, empty, kind) == 0.0
+        assert B.loss(empty, empty, kind, "sum") == 0.0
+        assert B.loss(empty, empty, kind, "none").shape == (0,)
+        value, gp, gt = B.loss_grad(empty, empty, kind)
+        assert value == 0.0
+        assert gp.shape == gt.shape == (0, 4)
 
 
 class TestAssign:
@@ -394,6 +412,11 @@ class TestNMS:
         with pytest.raises(ValueError, match=r"boxes must have shape \(N, 4\) or \(N, 6\)"):
             B.nms([0, 0, 1, 1], [1], 0.5)
         assert B.nms(np.zeros((0, 4)), [], 0.5).tolist() == []
+        for bad in (-0.5, 1.5, np.nan):
+            with pytest.raises(ValueError, match=r"iou_threshold must be in \[0, 1\]"):
+                B.nms([[0, 0, 1, 1]] * 2, [1, 2], bad)
+            with pytest.raises(ValueError, match=r"iou_threshold must be in \[0, 1\]"):
+                B.rotated_nms([[0, 0, 1, 1, 0]] * 2, [1, 2], bad)
 
 
 class TestMoreGradients:

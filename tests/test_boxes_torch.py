@@ -377,3 +377,69 @@ class TestPairwiseAxisAligned:
         B.iou(A2[:, None, :], torch.tensor(b)[None], empty=0.0).sum().backward()
         assert bool(torch.isfinite(A.grad).all())
         np.testing.assert_allclose(A.grad.numpy(), A2.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+class TestTensorsThroughout:
+    """Coding, assignment and angle conventions keep tensors; numpy operands join them."""
+
+    def test_encode_decode_keep_tensors_and_gradient(self):
+        rng = np.random.default_rng(13)
+        lo = rng.uniform(0, 20, (50, 2))
+        boxes = np.concatenate([lo, lo + rng.uniform(1, 9, (50, 2))], axis=1)
+        lo = rng.uniform(0, 20, (50, 2))
+        anchors = np.concatenate([lo, lo + rng.uniform(1, 9, (50, 2))], axis=1)
+        w = (10, 10, 5, 5)
+        want = B.encode(boxes, anchors, w)
+        got = B.encode(torch.tensor(boxes), torch.tensor(anchors), w)
+        assert isinstance(got, torch.Tensor)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-14, atol=1e-14)
+        # decode -> loss, with autograd through the deltas
+        deltas = torch.tensor(want * 0.9, requires_grad=True)
+        decoded = B.decode(deltas, torch.tensor(anchors), w)
+        np.testing.assert_allclose(decoded.detach().numpy(), B.decode(want * 0.9, anchors, w),
+                                   rtol=1e-14, atol=1e-12)
+        B.loss(decoded, torch.tensor(boxes), "giou").backward()
+
+        def numpy_loss(d):
+            return B.loss(B.decode(d.reshape(want.shape), anchors, w), boxes, "giou")
+
+        fd = numpy_fd(lambda d: numpy_loss(d), want.ravel() * 0.9, h=1e-7).reshape(want.shape)
+        np.testing.assert_allclose(deltas.grad.numpy(), fd, rtol=1e-5, atol=1e-8)
+        # float32 stays float32, and clip bounds the size
+        d32 = B.decode(torch.tensor([[0.0, 0, 100, 0]], dtype=torch.float32),
+                       torch.tensor([[0.0, 0, 16, 16]], dtype=torch.float32))
+        assert d32.dtype == torch.float32
+        assert float(d32[0, 2] - d32[0, 0]) == pytest.approx(1000.0, rel=1e-6)
+
+    def test_assign_and_convert_angle_return_tensors(self):
+        anchors = torch.tensor([[0, 0, 1, 1.0], [0, 0, 2, 2], [5, 5, 6, 6]])
+        targets = torch.tensor([[0, 0, 1, 1.1]])
+        labels, matched = B.assign(anchors, targets)
+        want_l, want_m = B.assign(anchors.numpy(), targets.numpy())
+        assert labels.dtype == matched.dtype == torch.int64
+        assert labels.tolist() == want_l.tolist() == [1, 0, 0]
+        assert matched.tolist() == want_m.tolist()
+        rot = torch.tensor([[0, 0, 1, 3, 0.0], [5, 5, 2, 4, 1.0]], dtype=torch.float64)
+        for dst in ("deg", "opencv", "le90", "le135"):
+            got = B.convert_angle(rot, "rad", dst)
+            assert isinstance(got, torch.Tensor)
+            assert got.dtype == torch.float64
+            np.testing.assert_array_equal(got.numpy(), B.convert_angle(rot.numpy(), "rad", dst))
+
+    def test_numpy_operands_join_the_tensor(self):
+        t = torch.tensor([[0.0, 0, 2, 2]], dtype=torch.float64, requires_grad=True)
+        n = np.array([[1.0, 1, 3, 3]])
+        for got in (B.iou(t, n), B.iou(n, t), B.pairwise_iou(t, n)):
+            assert isinstance(got, torch.Tensor)
+            assert float(got.detach().reshape(-1)[0]) == pytest.approx(1 / 7)
+        B.loss(t, n, "diou").backward()
+        assert t.grad is not None
+        with pytest.raises(TypeError, match="b must hold real numbers; got dtype bool"):
+            B.iou(t, np.ones((1, 4), bool))
+
+    def test_empty_batch_loss_is_zero_with_a_gradient(self):
+        p = torch.zeros((0, 4), dtype=torch.float64, requires_grad=True)
+        out = B.loss(p, torch.zeros((0, 4), dtype=torch.float64), "ciou")
+        assert float(out) == 0.0
+        out.backward()
+        assert p.grad.shape == (0, 4)

@@ -178,6 +178,19 @@ class TestEmpty:
         assert so.giou(a, b) == 0.0
 
 
+    @pytest.mark.parametrize("measure", [so.iou, so.dice, so.giou, so.diou])
+    def test_axes_of_length_zero_hold_nothing(self, measure):
+        # no cells at all: an empty union, never a crash inside numpy
+        for shape, kw in (((0, 3), {}), ((0,), {}), ((0, 3), {"periodic": {0: 5}})):
+            z = np.zeros(shape, bool)
+            assert np.isnan(measure(z, z, **kw))
+            assert measure(z, z, empty=0.5, **kw) == 0.5
+        batch = np.zeros((3, 0), bool)
+        assert measure(batch, batch, axis=1, empty=1.0).tolist() == [1.0, 1.0, 1.0]
+        da = xr.DataArray(np.zeros((0, 3), bool), dims=("y", "x"))
+        assert np.isnan(float(measure(da, da)))
+
+
 class TestBruteForce:
     @pytest.mark.parametrize("seed", range(12))
     def test_geometry_matches_brute_force(self, seed):
@@ -298,6 +311,32 @@ class TestInputKinds:
             out.compute()
 
 
+class TestTimeCoordinates:
+    def test_datetime_and_timedelta_widths_in_seconds(self):
+        # cells centred on days 0, 1, 2, 4: widths 1, 1, 1.5, 2 days (as numeric coordinates)
+        a = np.array([1, 1, 0, 0], bool)
+        b = np.array([0, 1, 1, 1], bool)
+        days = xr.DataArray(a, dims="t", coords={"t": [0.0, 1.0, 2.0, 4.0]})
+        want = 1.0 / 5.5  # intersection: cell 1 (1 day); union: 1 + 1 + 1.5 + 2 days
+        assert float(so.iou(days, days.copy(data=b))) == pytest.approx(want, rel=1e-15)
+        dates = np.array(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-05"],
+                         dtype="datetime64[ns]")
+        t = xr.DataArray(a, dims="t", coords={"t": dates})
+        u = t.copy(data=b)
+        assert float(so.iou(t, u)) == pytest.approx(want, rel=1e-15)
+        assert float(so.giou(t, u)) == pytest.approx(float(so.giou(days, days.copy(data=b))))
+        assert float(so.overlap(t, u).intersection) == 86400.0  # seconds
+        lags = xr.DataArray(a, dims="lag",
+                            coords={"lag": np.array([0, 1, 2, 4], dtype="timedelta64[h]")})
+        assert float(so.iou(lags, lags.copy(data=b))) == pytest.approx(want, rel=1e-15)
+        assert float(so.overlap(lags, lags.copy(data=b)).union) == 5.5 * 3600
+
+    def test_string_coordinates_are_cells(self):
+        a = xr.DataArray(np.array([1, 1, 0], bool), dims="k", coords={"k": ["x", "y", "z"]})
+        b = a.copy(data=np.array([0, 1, 1], bool))
+        assert float(so.overlap(a, b).union) == 3.0
+
+
 class TestErrors:
     def test_shape_mismatch(self):
         with pytest.raises(GridMismatchError, match=r"a has shape \(2, 3\) but b has shape"):
@@ -320,6 +359,27 @@ class TestErrors:
         with pytest.raises(GridMismatchError, match="period 2.0 in a but 4.0 in b"):
             so.iou(xr.DataArray([True, False], dims="x", coords={"x": x1}),
                    xr.DataArray([True, False], dims="x", coords={"x": x2}))
+
+    def test_periodic_keyword_against_the_coordinate_period(self):
+        lon = xr.DataArray(np.arange(4.0) * 90, dims="lon", attrs={"period": 360.0})
+        a = xr.DataArray(np.array([1, 0, 0, 0], bool), dims="lon", coords={"lon": lon})
+        with pytest.raises(ValueError, match=r"periodic gives 'lon' the period 720 but its "
+                                             r"coordinate's attrs\["):
+            so.giou(a, a, periodic={"lon": 720})
+        assert so.giou(a, a, periodic={"lon": 360.0}) == 1.0  # agreeing is fine
+        with pytest.raises(TypeError, match=r"periodic\['lon'\] must be a number; got '360'"):
+            so.giou(a, a, periodic={"lon": "360"})
+
+    @pytest.mark.parametrize(("kw", "message"), [
+        ({"spacing": ([1, 2], [1, 2, 3])}, "spacing must be a number or a sequence of numbers"),
+        ({"spacing": [[1, 2], [3, 4]]}, "spacing must be a number or a sequence of numbers"),
+        ({"axis": 1.0}, "axis must be an int or a tuple of ints; got 1.0"),
+        ({"axis": "x"}, "axis must be an int or a tuple of ints; got 'x'"),
+    ])
+    def test_malformed_spacing_and_axis(self, kw, message):
+        m = np.ones((2, 3), bool)
+        with pytest.raises(TypeError, match=message):
+            so.iou(m, m, **kw)
 
     @pytest.mark.parametrize("bad", [[0.5, 1.5], [-0.1, 0.2]])
     def test_probabilities_outside_unit_interval(self, bad):

@@ -45,7 +45,9 @@ def namespace(*xs: Any) -> Any:
             f"boxes of type {kinds} need array-api-compat; "
             'pip install "shapeoverlap[torch]" (or pass numpy arrays)'
         ) from exc
-    arrays = [x for x in xs if not isinstance(x, (list, tuple, int, float))]
+    # numpy arrays and plain sequences beside a tensor join the tensor's namespace
+    arrays = [x for x in xs if not isinstance(x, (list, tuple, int, float, np.ndarray,
+                                                  np.generic))]
     return array_api_compat.array_namespace(*arrays)
 
 

@@ -236,6 +236,8 @@ def arc_box(
         ``(..., n)`` cells inside the hull.
     """
     n = occupied.shape[-1]
+    if n == 0:  # an axis of length 0 holds nothing
+        return np.zeros(occupied.shape[:-1]), np.zeros(occupied.shape, dtype=bool)
     idx = np.arange(n)
     edges = np.concatenate([[0.0], np.cumsum(widths, dtype=np.float64)])
     any_occ = np.asarray(occupied.any(axis=-1))

@@ -72,7 +72,7 @@ def _namespace(**operands: Any) -> tuple[Any, Any]:
     """Array namespace and device of the named operands (device ``None`` for numpy).
 
     Tensors on two devices are refused here, by name, rather than deep inside the kernel;
-    plain sequences beside a tensor are later placed on that tensor's device.
+    numpy arrays and plain sequences beside a tensor are later placed on its device.
     """
     xp = _kb.namespace(*operands.values())
     if _is_numpy(xp):
@@ -82,7 +82,7 @@ def _namespace(**operands: Any) -> tuple[Any, Any]:
     devices = {
         name: array_api_compat.device(x)
         for name, x in operands.items()
-        if not isinstance(x, (list, tuple, int, float))
+        if not isinstance(x, (list, tuple, int, float, np.ndarray, np.generic))
     }
     first = next(iter(devices.items()))
     for name, dev in devices.items():
@@ -104,11 +104,15 @@ def _as_float(x: Any, name: str, xp: Any, device: Any = None) -> Any:
         if not np.issubdtype(arr.dtype, np.floating):
             arr = arr.astype(np.float64)
         return arr
-    if isinstance(x, (list, tuple, int, float)):  # a plain sequence beside a tensor
+    if isinstance(x, (list, tuple, int, float, np.ndarray, np.generic)):  # beside a tensor
         arr = np.asarray(x)
-        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.issubdtype(
+            arr.dtype, np.complexfloating
+        ):
             raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-        return xp.asarray(arr.astype(np.float64), device=device)
+        if not np.issubdtype(arr.dtype, np.floating):
+            arr = arr.astype(np.float64)
+        return xp.asarray(arr, device=device)
     if not xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"{name} must be a floating tensor; got dtype {x.dtype}")
     return x
@@ -167,7 +171,8 @@ def _from_xyxy(x: Any, fmt: str, xp: Any) -> Any:
 
 
 def _prepare(
-    x: Any, name: str, xp: Any, fmt: str, clip: bool, defer: bool = False, device: Any = None
+    x: Any, name: str, xp: Any, fmt: str, clip: bool, defer: bool = False, device: Any = None,
+    *, clip_hint: bool = True,
 ) -> Any:
     """Validate one operand and return it as xyxy floating boxes.
 
@@ -191,7 +196,7 @@ def _prepare(
         what = "inverted corners (x2 < x1)" if fmt == "xyxy" else "negative sizes"
         raise ValueError(
             f"{name} has {what} in {n} box(es), first {_at(name, where)} = {vals} "
-            f"({fmt}); pass clip=True to treat such boxes as empty"
+            f"({fmt})" + ("; pass clip=True to treat such boxes as empty" if clip_hint else "")
         )
     return xyxy
 
@@ -204,12 +209,14 @@ def _pair(
     names: tuple[str, str] = ("a", "b"),
     broadcast: bool = True,
     defer: bool = False,
+    *,
+    clip_hint: bool = True,
 ) -> tuple[Any, Any, Any]:
     """Validate two operands: same box dimension, broadcastable batch shapes, one dtype."""
     check_choice("fmt", fmt, FMTS)
     xp, device = _namespace(**{names[0]: a, names[1]: b})
-    a = _prepare(a, names[0], xp, fmt, clip, defer, device)
-    b = _prepare(b, names[1], xp, fmt, clip, defer, device)
+    a = _prepare(a, names[0], xp, fmt, clip, defer, device, clip_hint=clip_hint)
+    b = _prepare(b, names[1], xp, fmt, clip, defer, device, clip_hint=clip_hint)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(
             f"{names[0]} holds {a.shape[-1] // 2}-D boxes (shape {tuple(a.shape)}) but {names[1]} "
@@ -787,7 +794,9 @@ def loss(
     kind : {"iou", "giou", "diou", "ciou"}, default "ciou"
         ``1 − IoU``, ``1 − GIoU``, ``1 − DIoU`` or ``1 − CIoU``.
     reduction : {"mean", "sum", "none"}, default "mean"
-        Mean or sum over all pairs, or one loss per pair.
+        Mean or sum over all pairs, or one loss per pair. Over no pairs (an empty batch)
+        the mean and the sum are 0, as in torchvision, so that a batch without boxes adds
+        nothing to a training loss.
     gamma : float, optional
         Focal-IoU weighting: each loss is multiplied by ``(1 − IoU)**gamma``.
     fmt : {"xyxy", "xywh", "cxcywh"}, default "xyxy"
@@ -847,9 +856,9 @@ def _reduce(per: Any, reduction: str, xp: Any) -> Any:
     if reduction == "sum":
         return _finish(xp.sum(per))
     n = math.prod(per.shape)
-    if n == 0:
-        return _finish(xp.sum(per) * math.nan)
-    return _finish(xp.sum(per) / n)
+    # the mean over no pairs is 0 (as torchvision), still connected to the autograd graph:
+    # a batch without matched boxes adds nothing to a training loss instead of a NaN
+    return _finish(xp.sum(per) / max(n, 1))
 
 
 def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -1045,26 +1054,36 @@ def _check_weights(weights: Any) -> np.ndarray:
     return w
 
 
-def _positive_sizes(x: np.ndarray, name: str) -> tuple[np.ndarray, ...]:
+def _positive_sizes(x: Any, name: str) -> tuple[Any, ...]:
     w = x[..., 2] - x[..., 0]
     h = x[..., 3] - x[..., 1]
     bad = (w <= 0) | (h <= 0)
-    if bad.any():
+    if bool(bad.any()):
         n, where = _first_bad(bad)
         raise ValueError(
             f"{name} needs positive widths and heights for the log-space code; {n} box(es) "
-            f"have zero size, first {_at(name, where)} = {x[where].tolist()}"
+            f"have zero size, first {_at(name, where)} = {_to_numpy(x)[where].tolist()}"
         )
     return w, h, x[..., 0] + w / 2, x[..., 1] + h / 2
 
 
-def encode(boxes: Any, anchors: Any, weights: Sequence[float] = (1, 1, 1, 1)) -> np.ndarray:
+def _like(values: np.ndarray, x: Any, xp: Any) -> Any:
+    """``values`` (numpy) as an array of ``x``'s namespace, dtype and device."""
+    if _is_numpy(xp):
+        return values.astype(x.dtype)
+    import array_api_compat
+
+    return xp.asarray(values, dtype=x.dtype, device=array_api_compat.device(x))
+
+
+def encode(boxes: Any, anchors: Any, weights: Sequence[float] = (1, 1, 1, 1)) -> Any:
     r"""Encode boxes relative to anchors in log space (Faster R-CNN's parameterisation).
 
     Parameters
     ----------
     boxes : array_like
-        ``(..., 4)`` xyxy boxes with positive sizes.
+        ``(..., 4)`` xyxy boxes with positive sizes; numpy or array-API arrays (torch
+        tensors keep their type, device and gradient).
     anchors : array_like
         ``(..., 4)`` xyxy anchors with positive sizes, broadcastable with ``boxes``.
     weights : sequence of 4 float, default (1, 1, 1, 1)
@@ -1072,7 +1091,7 @@ def encode(boxes: Any, anchors: Any, weights: Sequence[float] = (1, 1, 1, 1)) ->
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or array
         ``(..., 4)`` deltas ``(dx, dy, dw, dh)``.
 
     Raises
@@ -1100,15 +1119,15 @@ def encode(boxes: Any, anchors: Any, weights: Sequence[float] = (1, 1, 1, 1)) ->
     array([0.5   , 0.    , 0.6931, 0.    ])
     """
     wts = _check_weights(weights)
-    b, a, _ = _pair(boxes, anchors, "xyxy", False, ("boxes", "anchors"))
+    b, a, xp = _pair(boxes, anchors, "xyxy", False, ("boxes", "anchors"), clip_hint=False)
     if b.shape[-1] != 4:
         raise ValueError(f"boxes must be 2-D boxes of shape (..., 4); got {tuple(b.shape)}")
     w, h, cx, cy = _positive_sizes(b, "boxes")
     wa, ha, cxa, cya = _positive_sizes(a, "anchors")
-    out = np.stack(
-        [(cx - cxa) / wa, (cy - cya) / ha, np.log(w / wa), np.log(h / ha)], axis=-1
+    out = xp.stack(
+        [(cx - cxa) / wa, (cy - cya) / ha, xp.log(w / wa), xp.log(h / ha)], axis=-1
     )
-    return out * wts.astype(out.dtype)
+    return out * _like(wts, out, xp)
 
 
 DEFAULT_CLIP = math.log(1000.0 / 16)
@@ -1119,13 +1138,15 @@ def decode(
     anchors: Any,
     weights: Sequence[float] = (1, 1, 1, 1),
     clip: float | None = DEFAULT_CLIP,
-) -> np.ndarray:
+) -> Any:
     """Decode log-space deltas relative to anchors back into xyxy boxes.
 
     Parameters
     ----------
     deltas : array_like
-        ``(..., 4)`` deltas ``(dx, dy, dw, dh)`` as produced by :func:`encode`.
+        ``(..., 4)`` deltas ``(dx, dy, dw, dh)`` as produced by :func:`encode`; numpy or
+        array-API arrays (torch tensors keep their type, device and gradient, so decoded
+        boxes can feed :func:`loss`).
     anchors : array_like
         ``(..., 4)`` xyxy anchors with positive sizes, broadcastable with ``deltas``.
     weights : sequence of 4 float, default (1, 1, 1, 1)
@@ -1136,13 +1157,14 @@ def decode(
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or array
         ``(..., 4)`` xyxy boxes.
 
     Raises
     ------
     ValueError
-        If a delta is not finite, an anchor has zero size, or ``clip`` is not a number.
+        If a delta is not finite, an anchor has zero size, or ``clip`` is not a number
+        ``>= 0``.
 
     See Also
     --------
@@ -1157,36 +1179,47 @@ def decode(
     array([1., 2., 5., 3.])
     """
     wts = _check_weights(weights)
-    if clip is not None and (isinstance(clip, bool) or not np.isfinite(clip)):
-        raise ValueError(f"clip must be a finite number or None; got {clip!r}")
-    d = _as_float(deltas, "deltas", np)
+    if clip is not None and (
+        isinstance(clip, bool)
+        or not isinstance(clip, (int, float, np.integer, np.floating))
+        or not (np.isfinite(clip) and clip >= 0)
+    ):
+        raise ValueError(f"clip must be a finite number >= 0 or None; got {clip!r}")
+    xp, device = _namespace(deltas=deltas, anchors=anchors)
+    d = _as_float(deltas, "deltas", xp, device)
     _check_last(d, "deltas", (4,), "deltas")
-    _check_finite(d, "deltas", np)
-    a = _prepare(anchors, "anchors", np, "xyxy", False)
+    _check_finite(d, "deltas", xp)
+    a = _prepare(anchors, "anchors", xp, "xyxy", False, device=device, clip_hint=False)
     _check_last(a, "anchors", (4,), "boxes")
     try:
-        np.broadcast_shapes(d.shape[:-1], a.shape[:-1])
+        np.broadcast_shapes(tuple(d.shape[:-1]), tuple(a.shape[:-1]))
     except ValueError:
         raise ValueError(
-            f"deltas has batch shape {d.shape[:-1]} and anchors {a.shape[:-1]}, which do not "
-            "broadcast"
+            f"deltas has batch shape {tuple(d.shape[:-1])} and anchors "
+            f"{tuple(a.shape[:-1])}, which do not broadcast"
         ) from None
-    dt = np.result_type(d.dtype, a.dtype)
-    d = d.astype(dt, copy=False) / wts.astype(dt)
-    wa, ha, cxa, cya = _positive_sizes(a.astype(dt, copy=False), "anchors")
+    if _is_numpy(xp):
+        dt = np.result_type(d.dtype, a.dtype)
+        d, a = d.astype(dt, copy=False), a.astype(dt, copy=False)
+    else:
+        dt = xp.result_type(d.dtype, a.dtype)
+        d, a = xp.astype(d, dt), xp.astype(a, dt)
+    d = d / _like(wts, d, xp)
+    wa, ha, cxa, cya = _positive_sizes(a, "anchors")
     dw, dh = d[..., 2], d[..., 3]
     if clip is not None:
-        dw, dh = np.minimum(dw, clip), np.minimum(dh, clip)
+        bound = _like(np.asarray(float(clip)), dw, xp)
+        dw, dh = xp.minimum(dw, bound), xp.minimum(dh, bound)
     cx = cxa + d[..., 0] * wa
     cy = cya + d[..., 1] * ha
-    w = wa * np.exp(dw)
-    h = ha * np.exp(dh)
-    return np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)
+    w = wa * xp.exp(dw)
+    h = ha * xp.exp(dh)
+    return xp.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=-1)
 
 
 def assign(
     anchors: Any, targets: Any, pos_iou: float = 0.7, neg_iou: float = 0.3
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Any, Any]:
     """Label anchors positive, negative or ignored by their best IoU with the targets.
 
     Parameters
@@ -1206,7 +1239,7 @@ def assign(
         ``(N,)``: 1 positive, 0 negative, -1 ignored.
     matched : numpy.ndarray of intp
         ``(N,)``: index of the target with the highest IoU (the first on ties), -1 when there
-        are no targets.
+        are no targets. For torch tensors both are int64 tensors on the anchors' device.
 
     Raises
     ------
@@ -1235,15 +1268,16 @@ def assign(
             f"thresholds must satisfy 0 <= neg_iou <= pos_iou <= 1; got neg_iou={neg_iou!r}, "
             f"pos_iou={pos_iou!r}"
         )
-    a_np = np.asarray(anchors, dtype=np.float64)
-    t_np = np.asarray(targets, dtype=np.float64)
+    xp, _ = _namespace(anchors=anchors, targets=targets)
+    a_np = _to_numpy(_as_float(anchors, "anchors", xp)).astype(np.float64)
+    t_np = _to_numpy(_as_float(targets, "targets", xp)).astype(np.float64)
     if t_np.size == 0 and t_np.ndim <= 2:
         t_np = t_np.reshape(0, a_np.shape[-1] if a_np.ndim == 2 else 4)
     ious = pairwise_iou(a_np, t_np, empty=0.0)
     n, m = ious.shape
     labels = np.zeros(n, dtype=np.int8)
     if m == 0:
-        return labels, np.full(n, -1, dtype=np.intp)
+        return _indices_like((labels, np.full(n, -1, dtype=np.intp)), anchors, xp)
     matched = np.argmax(ious, axis=1) if n else np.zeros(0, dtype=np.intp)
     best = ious[np.arange(n), matched]
     labels[(best >= neg_iou) & (best < pos_iou)] = -1
@@ -1252,7 +1286,14 @@ def assign(
         top = ious.max(axis=0)
         keep = (ious == top[None, :]) & (top[None, :] > 0)
         labels[keep.any(axis=1)] = 1
-    return labels, matched.astype(np.intp)
+    return _indices_like((labels, matched.astype(np.intp)), anchors, xp)
+
+
+def _indices_like(out: tuple[np.ndarray, ...], like: Any, xp: Any) -> tuple[Any, ...]:
+    """Return integer results as they are for numpy, as int64 arrays on ``like``'s device."""
+    if _is_numpy(xp):
+        return out
+    return tuple(_index_like(o, like, xp) for o in out)
 
 
 def _check_scores(scores: Any, n: int) -> np.ndarray:
@@ -1267,8 +1308,8 @@ def _check_scores(scores: Any, n: int) -> np.ndarray:
 def _check_threshold(t: Any) -> float:
     if isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)):
         raise TypeError(f"iou_threshold must be a number; got {type(t).__name__}")
-    if not np.isfinite(t):
-        raise ValueError(f"iou_threshold must be finite; got {t!r}")
+    if not 0 <= t <= 1:  # NaN fails too
+        raise ValueError(f"iou_threshold must be in [0, 1]; got {t!r}")
     return float(t)
 
 
@@ -1651,13 +1692,14 @@ def _index_like(keep: np.ndarray, like: Any, xp: Any) -> Any:
     return xp.asarray(keep.astype(np.int64), device=array_api_compat.device(like))
 
 
-def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> np.ndarray:
+def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> Any:
     """Convert rotated boxes between angle conventions (the same rectangles).
 
     Parameters
     ----------
     boxes : array_like
-        ``(..., 5)`` rotated boxes ``(cx, cy, w, h, angle)``.
+        ``(..., 5)`` rotated boxes ``(cx, cy, w, h, angle)``; torch tensors come back as
+        tensors of their dtype and device (a data-preparation step: without gradient).
     src, dst : {"rad", "deg", "opencv", "le90", "le135"}
         ``"rad"``: radians, counter-clockwise (this module's convention, any range);
         ``"deg"``: the same in degrees; ``"opencv"``: OpenCV's ``RotatedRect`` / ``minAreaRect``
@@ -1687,6 +1729,10 @@ def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> np.ndarray:
     """
     check_choice("src", src, ANGLE_CONVENTIONS)
     check_choice("dst", dst, ANGLE_CONVENTIONS)
+    xp = _kb.namespace(boxes)
+    if not _is_numpy(xp):  # bookkeeping on the host; the result goes back to the device
+        out = convert_angle(_to_numpy(_as_float(boxes, "boxes", xp)), src, dst)
+        return _like(out, _as_float(boxes, "boxes", xp), xp)
     x = _rotated(np.asarray(boxes), "boxes", np, src in ("deg", "opencv")).astype(np.float64)
     cx, cy, w, h, t = (x[..., k] for k in range(5))
     if dst == "rad":
