@@ -142,3 +142,31 @@ def test_nms_returns_indices_on_device(rotated):
     assert got.dtype == torch.int64
     np.testing.assert_array_equal(got.cpu().numpy(), want)
     assert 0 < want.size < 200
+
+
+def test_coding_assignment_and_numpy_operands_stay_on_device():
+    rng = np.random.default_rng(5)
+    boxes, anchors = random_boxes(rng, 100), random_boxes(rng, 100)
+    deltas = B.encode(cuda(boxes), cuda(anchors))
+    assert on_gpu(deltas)
+    np.testing.assert_allclose(deltas.cpu().numpy(), B.encode(boxes, anchors), rtol=1e-13,
+                               atol=1e-13)
+    d = deltas.detach().clone().requires_grad_(True)
+    decoded = B.decode(d, cuda(anchors))
+    assert on_gpu(decoded)
+    B.loss(decoded, cuda(boxes), "giou").backward()
+    assert on_gpu(d.grad)
+    labels, matched = B.assign(cuda(anchors), cuda(boxes[:10]))
+    assert on_gpu(labels)
+    assert on_gpu(matched)
+    want_l, want_m = B.assign(anchors, boxes[:10])
+    np.testing.assert_array_equal(labels.cpu().numpy(), want_l)
+    np.testing.assert_array_equal(matched.cpu().numpy(), want_m)
+    got = B.pairwise_iou(cuda(boxes), boxes[:7])  # a numpy operand joins the device
+    assert on_gpu(got)
+    np.testing.assert_allclose(got.cpu().numpy(), B.pairwise_iou(boxes, boxes[:7]), atol=1e-12)
+    rot = B.convert_angle(cuda(random_rotated(rng, 20)), "rad", "le90")
+    assert on_gpu(rot)
+    empty = B.loss(cuda(np.zeros((0, 4)), grad=True), cuda(np.zeros((0, 4))))
+    assert on_gpu(empty)
+    assert float(empty.detach()) == 0.0
