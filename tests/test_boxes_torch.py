@@ -443,3 +443,22 @@ class TestTensorsThroughout:
         assert float(out.detach()) == 0.0
         out.backward()
         assert p.grad.shape == (0, 4)
+
+
+def test_identical_rotated_boxes_have_zero_gradient():
+    # IoU is at its maximum: 0 is the symmetric subgradient (the axis-aligned loss agrees)
+    box = [[0.0, 0, 2, 1, 0.3], [3.0, -1, 0.5, 4, -2.0]]
+    a = torch.tensor(box, dtype=torch.float64, requires_grad=True)
+    B.rotated_iou(a, torch.tensor(box, dtype=torch.float64)).sum().backward()
+    assert a.grad.abs().max() == 0
+    a = torch.tensor(box[:1], dtype=torch.float64, requires_grad=True)
+    other = torch.tensor([box[0], [0.2, 0, 2, 1, 0.3]], dtype=torch.float64)
+    B.pairwise_rotated_iou(a, other).sum().backward()
+    # only the second, shifted pair contributes: its gradient alone
+    b = torch.tensor(box[:1], dtype=torch.float64, requires_grad=True)
+    B.rotated_iou(b, other[1:]).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12, atol=1e-15)
+    assert b.grad.abs().max() > 0.1
+    axis = torch.tensor([[0.0, 0, 2, 1]], dtype=torch.float64, requires_grad=True)
+    B.loss(axis, torch.tensor([[0.0, 0, 2, 1]], dtype=torch.float64), "iou").backward()
+    assert axis.grad.abs().max() == 0

@@ -1451,7 +1451,14 @@ def _rotated_iou_flat(a: Any, b: Any, xp: Any, empty: Any, chunk: int = 1 << 14)
     union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
     ok = union > 0
     safe = xp.where(ok, union, xp.ones_like(union))
-    return _fill(inter / safe, ok, empty, xp)
+    value = inter / safe
+    if not _is_numpy(xp) and math.prod(value.shape):
+        # Identical boxes sit at IoU's maximum, where 0 is the symmetric subgradient;
+        # autograd's one-sided slope there would push a box off its target.
+        same = xp.all(_kb.stop_gradient(a) == _kb.stop_gradient(b), axis=-1)
+        if bool(xp.any(same)):
+            value = xp.where(same, _kb.stop_gradient(value), value)
+    return _fill(value, ok, empty, xp)
 
 
 def rotated_iou(a: Any, b: Any, *, degrees: bool = False, empty: Any = np.nan) -> Any:
