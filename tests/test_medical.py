@@ -383,6 +383,31 @@ def test_load_errors(tmp_path):
         so.medical.load(tmp_path / "missing.nii")
 
 
+def test_single_slice_volume_loads_as_3d_and_slices_to_2d(tmp_path):
+    # 6 x 5 rectangles shifted by one voxel along x; voxels 2 x 1 x 3 mm
+    ref = np.zeros((12, 10, 1), np.uint8)
+    ref[2:8, 2:7, 0] = 1
+    pred = np.roll(ref, 1, axis=0)
+    zooms = (2.0, 1.0, 3.0)
+    r = so.medical.load(save(tmp_path / "r.nii.gz", ref, zooms))
+    p = so.medical.load(save(tmp_path / "p.nii.gz", pred, zooms))
+    assert r.dims == ("x", "y", "z")
+    assert r.shape == (12, 10, 1)
+    metrics = ("dice", "hd", "assd", "volume_ref")
+    t3 = so.medical.score(p, r, metrics=metrics).iloc[0]
+    t2 = so.medical.score(p[..., 0], r[..., 0], metrics=metrics).iloc[0]
+    assert t3["dice"] == t2["dice"] == 2 * 25 / 60
+    assert t3["hd"] == t2["hd"] == 2.0
+    # 3-D: every voxel is a boundary voxel; the 5 voxels of the non-shared row are 2 mm away
+    np.testing.assert_allclose(t3["assd"], 2 * 5 * 2.0 / 60, rtol=1e-12)
+    # 2-D: outlines of 18 pixels each; distances sum to 14 mm each way
+    np.testing.assert_allclose(t2["assd"], 28 / 36, rtol=1e-12)
+    assert t3["volume_ref"] == 30 * 6.0
+    assert t2["volume_ref"] == 30 * 2.0
+    plain = so.medical.score(pred[..., 0], ref[..., 0], spacing=zooms[:2], metrics=metrics)
+    pd.testing.assert_series_equal(plain.iloc[0], t2, check_names=False)
+
+
 def test_dataarray_coordinates_give_spacing():
     ref = cube((8, 8, 8), (2, 2, 2), (5, 5, 5))
     pred = np.roll(ref, 1, axis=1)
@@ -425,6 +450,13 @@ def test_shipped_example_pair():
         ({"labels": []}, "labels is empty"),
         ({"labels": [1.5]}, "labels must be non-negative integers; got 1.5"),
         ({"labels": [-2]}, "labels must be non-negative integers; got -2"),
+        ({"labels": ["a"]}, "labels must be non-negative integers; got 'a'"),
+        ({"labels": ["1"]}, "labels must be non-negative integers; got '1'"),
+        ({"labels": [None]}, "labels must be non-negative integers; got None"),
+        ({"labels": [True]}, "labels must be non-negative integers; got True"),
+        ({"labels": [np.nan]}, "labels must be non-negative integers; got nan"),
+        ({"labels": "abc"}, r"labels must be non-negative integers; got 'abc' \(a str is not"),
+        ({"labels": 2.5}, "labels must be non-negative integers; got 2.5"),
         ({"spacing": (1, 0, 1)}, "spacing must be positive"),
         ({"spacing": (1, 1)}, "spacing must be one positive number or one per axis"),
         ({"tolerance": -1}, "tolerance must be a finite distance >= 0"),
@@ -455,6 +487,44 @@ def test_bad_values():
         so.medical.score(m.astype(np.int8), -3 * m.astype(np.int8))
     with pytest.raises(TypeError, match="dtype <U1"):
         so.medical.score(np.full((2, 2), "a"), np.zeros((2, 2)))
+
+
+def test_labels_accepted_as_scalars_and_arrays():
+    lab = np.zeros((6, 6, 6), np.uint8)
+    lab[1:3, 1:3, 1:3] = 1
+    lab[4:6, 4:6, 4:6] = 2
+    for labels in (2, 2.0, np.int16(2), np.array([2]), (2.0,)):
+        t = so.medical.score(lab, lab, labels=labels, metrics="dice")
+        assert t[["label", "dice"]].to_dict("records") == [{"label": 2, "dice": 1.0}]
+
+
+@pytest.mark.parametrize("metrics", ["dice", ALL])
+def test_volumes_must_be_2d_or_3d(metrics):
+    one = np.ones(5, bool)
+    four = np.ones((2, 3, 2, 2), bool)
+    with pytest.raises(ValueError, match=r"^pred has shape \(5,\) \(1-D\); segmentations must "
+                       r"be 2-D or 3-D"):
+        so.medical.score(one, one, metrics=metrics)
+    with pytest.raises(ValueError, match=r"^ref has shape \(2, 3, 2, 2\) \(4-D\); .*"
+                       r"split a series into 3-D volumes"):
+        so.medical.score(four[..., 0], four, metrics=metrics)
+    with pytest.raises(ValueError, match=r"^pred has shape \(\) \(0-D\)"):
+        so.medical.score(np.array(True), np.array(True), metrics=metrics)
+    with pytest.raises(ValueError, match=r"^pred \(.*p\.nii\.gz\) has shape"):
+        so.medical.score(xr.DataArray(one, attrs={"path": "p.nii.gz"}), one, metrics=metrics)
+
+
+@pytest.mark.filterwarnings("error")
+def test_infinite_voxels_raise_without_warnings():
+    m = np.zeros((5, 5, 5), np.float32)
+    m[1:3, 1:3, 1:3] = 1.0
+    for value in (np.inf, -np.inf):
+        bad = m.copy()
+        bad[0, 0, :2] = value
+        with pytest.raises(ValueError, match=r"pred has 2 infinite voxel\(s\)"):
+            so.medical.score(bad, m)
+        with pytest.raises(ValueError, match=r"ref has 2 infinite voxel\(s\)"):
+            so.medical.score(m.astype(np.uint8), bad * 3, metrics="dice")
 
 
 # --------------------------------------------------------------------------- anchors

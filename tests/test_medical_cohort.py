@@ -99,6 +99,54 @@ def test_score_cohort_checks_options_first(cohort):
         so.medical.score_cohort(cohort / "nocols.csv")
 
 
+def test_default_case_ids_are_unique_and_readable(tmp_path):
+    ref = cube((6, 6, 6), (1, 1, 1), (4, 4, 4))
+    rows = []
+    for k, case in enumerate(("c1", "c2")):
+        (tmp_path / case).mkdir()
+        save(tmp_path / case / "seg.nii.gz", ref)
+        save(tmp_path / case / "pred_a.nii.gz", np.roll(ref, k, axis=0))
+        save(tmp_path / case / "pred_b.nii.gz", np.roll(ref, k + 1, axis=0))
+        rows.append({"a": f"{case}/pred_a.nii.gz", "b": f"{case}/pred_b.nii.gz",
+                     "ref": f"{case}/seg.nii.gz"})
+    frame = pd.DataFrame(rows)
+    for method in ("a", "b"):
+        frame.rename(columns={method: "pred"}).drop(columns="b" if method == "a" else "a") \
+            .to_csv(tmp_path / f"pairs_{method}.csv", index=False)
+    ta = so.medical.score_cohort(tmp_path / "pairs_a.csv", metrics=["dice"], progress=False)
+    tb = so.medical.score_cohort(tmp_path / "pairs_b.csv", metrics=["dice"], progress=False)
+    assert ta["case"].tolist() == ["c1/seg", "c2/seg"]  # the file names alone repeat
+    assert ta["dice"].tolist() == [1.0, 2 / 3]
+    assert tb["dice"].tolist() == [2 / 3, 1 / 3]
+    r = so.medical.paired(ta, tb, n_boot=200).iloc[0]
+    assert r["n"] == 2  # not the 2 x 2 cross-join of repeated ids
+    np.testing.assert_allclose(r["mean_diff"], 1 / 3, rtol=1e-12)
+    # the same reference twice: the position is appended; given ids are kept as they are
+    pairs = [(tmp_path / "c1" / "pred_a.nii.gz", tmp_path / "c1" / "seg.nii.gz"),
+             (tmp_path / "c1" / "pred_b.nii.gz", tmp_path / "c1" / "seg.nii.gz"),
+             (np.ones((2, 2), bool), np.ones((2, 2), bool), "seg"),
+             (np.ones((2, 2), bool), np.ones((2, 2), bool))]
+    t = so.medical.score_cohort(pairs, metrics=["dice"], progress=False)
+    assert t["case"].tolist() == ["seg#0", "seg#1", "seg", "3"]
+    # a DataFrame with some case ids missing
+    df = pd.DataFrame({"pred": [tmp_path / "c1" / "pred_a.nii.gz"] * 2,
+                       "ref": [tmp_path / "c1" / "seg.nii.gz", tmp_path / "c2" / "seg.nii.gz"],
+                       "case": ["first", None]})
+    t = so.medical.score_cohort(df, metrics=["dice"], progress=False)
+    assert t["case"].tolist() == ["first", "seg"]
+
+
+def test_score_cohort_pair_errors():
+    m = np.ones((3, 3), bool)
+    with pytest.raises(ValueError, match=r"^pairs \(a DataFrame\): missing column\(s\) pred, "
+                       r"ref; .*\(got x\)"):
+        so.medical.score_cohort(pd.DataFrame({"x": [1]}), progress=False)
+    with pytest.raises(ValueError, match=r"missing column\(s\) ref"):
+        so.medical.score_cohort(pd.DataFrame({"pred": [m]}), progress=False)
+    with pytest.raises(ValueError, match=r"case ids repeat: 'x'; each pair needs its own"):
+        so.medical.score_cohort([(m, m, "x"), (m, m, "y"), (m, m, "x")], progress=False)
+
+
 # --------------------------------------------------------------------------- summaries
 def table_of(values, label=1, metric="dice"):
     return pd.DataFrame({"case": [f"c{i}" for i in range(len(values))], "label": label,
@@ -142,6 +190,34 @@ def test_summarize_skips_errors_nan_and_keeps_inf():
     assert s.loc["hd", "median"] == 2.0
 
 
+def test_quantile_keeps_infinities():
+    from shapeoverlap.medical._cohort import _quantile
+
+    inf = np.inf
+    np.testing.assert_array_equal(_quantile([1.0, 2.0, inf], [0, 0.25, 0.5, 0.75, 1]),
+                                  [1.0, 1.5, 2.0, inf, inf])
+    np.testing.assert_array_equal(_quantile([-inf, 0.0, 1.0], [0, 0.25, 0.5, 0.75]),
+                                  [-inf, -inf, 0.0, 0.5])
+    np.testing.assert_array_equal(_quantile([-inf, inf], [0, 0.5, 1]), [-inf, np.nan, inf])
+    np.testing.assert_array_equal(_quantile([inf, inf, 3.0], [0.1, 0.9]), [inf, inf])
+    v = np.random.default_rng(2).normal(size=11)
+    q = np.linspace(0, 1, 41)
+    np.testing.assert_array_equal(_quantile(v, q), np.quantile(v, q))
+
+
+def test_summarize_infinite_quantiles_and_ci():
+    t = pd.DataFrame({"case": list("abc"), "label": 1, "hd95": [0.8, np.inf, 1.0]})
+    s = so.medical.summarize(t).iloc[0]
+    assert s["n"] == 3
+    assert s["mean"] == np.inf
+    assert s["median"] == 1.0
+    np.testing.assert_allclose(s["q25"], 0.9, rtol=1e-12)  # halfway between 0.8 and 1.0
+    assert s["q75"] == np.inf  # halfway between 1.0 and inf
+    # 1/27 of the resamples are all 0.8 (about 74 of 2000, more than the 2.5 % tail)
+    np.testing.assert_allclose(s["ci_low"], 0.8, rtol=1e-12)
+    assert s["ci_high"] == np.inf  # 19/27 of the resamples hold the inf
+
+
 def test_summarize_single_value_and_errors():
     s = so.medical.summarize(table_of([0.8]), n_boot=50).iloc[0]
     assert s["n"] == 1
@@ -179,6 +255,26 @@ def test_paired_by_position_without_case_and_nan_dropped():
     assert np.isnan(r.loc[2, "p_value"])  # a single zero difference: undefined
 
 
+def test_paired_identical_tables():
+    a = table_of([0.9, 0.8, 0.7, 0.75])
+    r = so.medical.paired(a, a, n_boot=100).iloc[0]
+    assert r[["n", "mean_diff", "ci_low", "ci_high", "p_value"]].tolist() == [4, 0, 0, 0, 1]
+
+
+def test_paired_refuses_repeated_keys():
+    a = pd.DataFrame({"case": ["seg", "seg", "x", "x", "y"], "label": [1, 1, 2, 2, 1],
+                      "dice": [0.9, 0.8, 0.7, 0.6, 0.5]})
+    b = a.drop_duplicates(["case", "label"])
+    with pytest.raises(ValueError, match=r"^table_a has repeated \(case, label\) keys: "
+                       r"\('seg', 1\) ×2, \('x', 2\) ×2; rows are paired"):
+        so.medical.paired(a, b)
+    with pytest.raises(ValueError, match=r"^table_b has repeated .*\('seg', 1\) ×2"):
+        so.medical.paired(b, a)
+    # rows with an error are left out before the check
+    c = a.assign(error=["", "ValueError: x", "", "ValueError: x", ""])
+    assert so.medical.paired(c, b, n_boot=50)["n"].tolist() == [2, 1]
+
+
 # --------------------------------------------------------------------------- command line
 def test_cli_one_pair(cohort, capsys, tmp_path):
     csv, js, png = tmp_path / "o.csv", tmp_path / "o.json", tmp_path / "o.png"
@@ -206,6 +302,58 @@ def test_cli_pairs_summary(cohort, capsys, tmp_path):
     captured = capsys.readouterr()
     assert "1 case(s) failed: bad" in captured.err
     assert (tmp_path / "box.svg").exists()
+
+
+def test_cli_json_keeps_infinities_apart_from_nan(cohort, tmp_path):
+    ref = so.medical.load(cohort / "ref0.nii.gz").values
+    save(tmp_path / "only1.nii.gz", (ref == 1).astype(np.uint8))  # label 2 missing
+    js, csv = tmp_path / "o.json", tmp_path / "o.csv"
+    rc = main(["seg", str(tmp_path / "only1.nii.gz"), str(cohort / "ref0.nii.gz"),
+               "--labels", "1", "2", "7", "--metrics", "dice", "hd95", "nsd",
+               "--json", str(js), "--csv", str(csv)])
+    assert rc == 0
+    text = js.read_text()
+    assert "Infinity" not in text
+    records = json.loads(text)
+    assert [(r["label"], r["dice"], r["hd95"], r["nsd"], r["empty"]) for r in records] == [
+        (1, 1.0, 0.0, 1.0, "none"),
+        (2, 0.0, "inf", 0.0, "pred"),  # one side empty: infinite by policy
+        (7, None, None, None, "both"),  # both empty: undefined
+    ]
+    assert pd.read_csv(csv)["hd95"].tolist()[1] == np.inf
+
+
+def test_write_tables_signs_of_infinity(tmp_path):
+    from shapeoverlap.cli._output import write_tables
+
+    t = pd.DataFrame({"x": [np.inf, -np.inf, np.nan, 1.5], 3: [1, 2, 3, 4],
+                      "o": pd.Series([np.inf, "a", None, 2.0], dtype=object)})
+    write_tables(t, None, str(tmp_path / "t.json"))
+    assert json.loads((tmp_path / "t.json").read_text()) == [
+        {"x": "inf", "3": 1, "o": "inf"}, {"x": "-inf", "3": 2, "o": "a"},
+        {"x": None, "3": 3, "o": None}, {"x": 1.5, "3": 4, "o": 2.0}]
+
+
+def test_cli_output_folders_checked_before_scoring(cohort, capsys, monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("scored before checking the output folders")
+
+    monkeypatch.setattr(so.medical, "score_cohort", fail)
+    monkeypatch.setattr(so.medical, "score", fail)
+    monkeypatch.chdir(cohort)
+    for argv, match in [
+        (["--pairs", "pairs.csv", "--csv", "nodir/out.csv"],
+         "--csv 'nodir/out.csv': folder 'nodir' does not exist"),
+        (["pred0.nii.gz", "ref0.nii.gz", "--json", "no/such/o.json"],
+         "--json 'no/such/o.json': folder 'no/such' does not exist"),
+        (["pred0.nii.gz", "ref0.nii.gz", "--csv", "."], "--csv '.' is a folder"),
+        (["pred0.nii.gz", "ref0.nii.gz", "--plot", "nodir/f.png"],
+         "--plot 'nodir/f.png': folder 'nodir' does not exist"),
+    ]:
+        assert main(["seg", *argv]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == f"shapeoverlap seg: error: {match}; create it first" or \
+            err == f"shapeoverlap seg: error: {match}; give a file name"
 
 
 @pytest.mark.parametrize(

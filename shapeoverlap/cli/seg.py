@@ -12,7 +12,13 @@ import argparse
 import sys
 from typing import Any
 
-from ._output import add_output_options, check_figure_path, print_table, write_tables
+from ._output import (
+    add_output_options,
+    check_figure_path,
+    check_output_folders,
+    print_table,
+    write_tables,
+)
 
 
 def register(sub: Any) -> None:
@@ -49,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import medical
 
     figure = check_figure_path(args.plot)
+    check_output_folders(csv=args.csv, json=args.json, plot=args.plot)
     kw: dict[str, Any] = {"labels": args.labels, "metrics": tuple(args.metrics),
                           "tolerance": args.tolerance, "hd95": args.hd95}
     if args.pairs:

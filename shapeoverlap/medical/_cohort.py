@@ -20,6 +20,8 @@ _ID_COLUMNS = ("case", "label", "empty", "error")
 
 
 def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
+    """``(pred, ref, case)`` triples with unique case ids (see :func:`_case_ids`)."""
+    rows: list[tuple[Any, Any, Any]] = []
     if isinstance(pairs, (str, os.PathLike)):
         path = Path(os.fspath(pairs))
         try:
@@ -28,49 +30,102 @@ def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
             raise
         except Exception as exc:
             raise ValueError(f"{path}: not a readable CSV of pairs ({exc})") from exc
-        missing = [c for c in ("pred", "ref") if c not in frame.columns]
-        if missing:
-            raise ValueError(
-                f"{path}: missing column(s) {', '.join(missing)}; the CSV needs a header with "
-                f"pred, ref and optionally case (got {', '.join(map(str, frame.columns))})"
-            )
+        _check_columns(frame, f"{path}: ")
         base = path.parent
 
         def resolve(p: str) -> Path:
             q = Path(p)
             return q if q.is_absolute() else base / q
 
-        out = []
         records: list[dict[Any, Any]] = frame.to_dict("records")
-        for i, d in enumerate(records):
-            case = d.get("case") or _case_name(d["ref"], i)
-            out.append((resolve(d["pred"]), resolve(d["ref"]), str(case)))
-        return out
-    if isinstance(pairs, pd.DataFrame):
-        return _read_pairs(list(pairs[[c for c in ("pred", "ref", "case") if c in pairs]]
-                                .itertuples(index=False, name=None)))
-    out = []
-    for i, item in enumerate(pairs):
-        item = tuple(item)
-        if len(item) not in (2, 3):
-            raise ValueError(
-                f"pairs[{i}] has {len(item)} element(s); expected (pred, ref) or "
-                "(pred, ref, case)"
-            )
-        case = item[2] if len(item) == 3 else _case_name(item[1], i)
-        out.append((item[0], item[1], str(case)))
-    if not out:
+        rows = [(resolve(d["pred"]), resolve(d["ref"]), d.get("case")) for d in records]
+    elif isinstance(pairs, pd.DataFrame):
+        _check_columns(pairs, "pairs (a DataFrame): ")
+        column: Any = pairs["case"] if "case" in pairs else [None] * len(pairs)
+        rows = list(zip(pairs["pred"], pairs["ref"], column, strict=True))
+    else:
+        for i, item in enumerate(pairs):
+            item = tuple(item)
+            if len(item) not in (2, 3):
+                raise ValueError(
+                    f"pairs[{i}] has {len(item)} element(s); expected (pred, ref) or "
+                    "(pred, ref, case)"
+                )
+            rows.append((item[0], item[1], item[2] if len(item) == 3 else None))
+    if not rows:
         raise ValueError("pairs is empty; pass (pred, ref[, case]) tuples or a CSV of them")
-    return out
+    given = [None if _missing(c) else str(c) for _, _, c in rows]
+    cases = _case_ids([r for _, r, _ in rows], given)
+    return [(p, r, c) for (p, r, _), c in zip(rows, cases, strict=True)]
 
 
-def _case_name(ref: Any, i: int) -> str:
-    if isinstance(ref, (str, os.PathLike)):
-        name = Path(os.fspath(ref)).name
-        for suffix in (".gz", ".nii"):
-            name = name.removesuffix(suffix)
-        return name
-    return str(i)
+def _check_columns(frame: pd.DataFrame, where: str) -> None:
+    missing = [c for c in ("pred", "ref") if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{where}missing column(s) {', '.join(missing)}; the pairs need columns pred, ref "
+            f"and optionally case (got {', '.join(map(str, frame.columns)) or 'none'})"
+        )
+
+
+def _missing(case: Any) -> bool:
+    if case is None:
+        return True
+    if isinstance(case, str):
+        return not case.strip()
+    try:
+        return bool(pd.isna(case))
+    except (TypeError, ValueError):
+        return False
+
+
+def _stem(path: Path) -> str:
+    name = path.as_posix()
+    for suffix in (".gz", ".nii"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _repeated(ids: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    for c in ids:
+        seen[c] = seen.get(c, 0) + 1
+    return [c for c, k in seen.items() if k > 1]
+
+
+def _case_ids(refs: Sequence[Any], given: Sequence[str | None]) -> list[str]:
+    """Case ids: the given ones (which must be unique), else names derived from ``ref``.
+
+    A row without an id takes its reference's file name without ``.nii``/``.nii.gz``
+    (``seg`` for ``c1/seg.nii.gz``), or its position for an array. If those names repeat, or
+    clash with a given id, the file-named rows take the reference's path relative to the
+    folder that holds all of them instead (``c1/seg``, ``c2/seg``); a name that still repeats
+    (the same reference file twice) gets ``#`` and the row's position appended (``seg#3``).
+    """
+    dup = _repeated([c for c in given if c is not None])
+    if dup:
+        raise ValueError(
+            f"case ids repeat: {', '.join(map(repr, dup[:5]))}"
+            f"{f' and {len(dup) - 5} more' if len(dup) > 5 else ''}; "
+            "each pair needs its own case id (or leave case empty to name it after its ref)"
+        )
+    auto = [i for i, c in enumerate(given) if c is None]
+    paths = {i: Path(os.fspath(refs[i])) for i in auto if isinstance(refs[i], (str, os.PathLike))}
+    names = {i: _stem(Path(paths[i].name)) if i in paths else str(i) for i in auto}
+    taken = {c for c in given if c is not None}
+    if _repeated(list(names.values())) or taken & set(names.values()):
+        absolute = {i: p.absolute() for i, p in paths.items()}
+        try:
+            root = Path(os.path.commonpath([p.parent for p in absolute.values()]))
+        except ValueError:  # different drives
+            root = None
+        for i, p in absolute.items():
+            names[i] = _stem(p.relative_to(root) if root is not None else p)
+    clash = set(_repeated(list(names.values()))) | (taken & set(names.values()))
+    for i in auto:
+        if names[i] in clash:
+            names[i] = f"{names[i]}#{i}"
+    return [c if c is not None else names[i] for i, c in enumerate(given)]
 
 
 def _score_case(pred: Any, ref: Any, case: str, kw: dict[str, Any]) -> pd.DataFrame:
@@ -98,8 +153,13 @@ def score_cohort(
     pairs : iterable of tuples, str, os.PathLike or pandas.DataFrame
         ``(pred, ref)`` or ``(pred, ref, case)`` tuples (paths, arrays or DataArrays), or a CSV
         file / DataFrame with columns ``pred``, ``ref`` and optionally ``case``. Relative paths
-        in a CSV are relative to the CSV's folder. Without a case id, the reference's file name
-        (without ``.nii.gz``) or the position is used.
+        in a CSV are relative to the CSV's folder. Case ids must be unique. A pair without one
+        (no ``case`` column, or an empty cell) is named after its reference: the file name
+        without ``.nii``/``.nii.gz`` (``ref3.nii.gz`` → ``ref3``), or, when those names repeat
+        (``c1/seg.nii.gz``, ``c2/seg.nii.gz``), the path relative to the folder holding all
+        such references (``c1/seg``, ``c2/seg``); an array is named after its position
+        (``"0"``, ``"1"``…). A name that still repeats (the same reference file twice) gets
+        ``#`` and the pair's position appended (``seg#3``).
     client : distributed.Client, optional
         Run on this dask cluster; by default on dask's local threaded scheduler.
     progress : bool, default True
@@ -121,7 +181,8 @@ def score_cohort(
     ImportError
         If dask is not installed (``pip install "shapeoverlap[dask]"``).
     ValueError
-        For invalid options, an empty cohort or a CSV without ``pred``/``ref`` columns.
+        For invalid options, an empty cohort, a CSV or DataFrame without ``pred``/``ref``
+        columns, or repeated case ids.
 
     See Also
     --------
@@ -199,6 +260,32 @@ def _ok_rows(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return table[table["label"].notna()]
 
 
+def _quantile(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Linearly interpolated quantiles (numpy's default method) that keep infinities.
+
+    numpy interpolates ``x[j] + g (x[j+1] - x[j])``, which is NaN as soon as a neighbour is
+    infinite. Here an infinite neighbour with a weight ``> 0`` gives that infinity (``g > 0``
+    for ``x[j+1]``, ``g < 1`` for ``x[j]``); ``g = 0`` gives ``x[j]`` exactly; neighbours
+    ``-inf`` and ``+inf`` both weighted give NaN. NaN values must be removed first.
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    qs = np.asarray(q, dtype=np.float64)
+    h = (x.size - 1) * qs
+    j = np.clip(np.floor(h).astype(np.intp), 0, x.size - 1)
+    g = h - j
+    lo, hi = x[j], x[np.minimum(j + 1, x.size - 1)]
+    with np.errstate(invalid="ignore"):
+        diff = hi - lo
+        # numpy's lerp, in its two forms for g < 0.5 and g >= 0.5
+        out = np.where(g < 0.5, lo + diff * g, hi - diff * (1 - g))
+    out = np.where(np.isfinite(lo) & np.isfinite(hi), out, np.nan)
+    inf_lo, inf_hi = np.isinf(lo), np.isinf(hi) & (g > 0)
+    out = np.where(inf_hi, hi, out)
+    out = np.where(inf_lo, lo, out)
+    out = np.where(inf_lo & inf_hi & (lo != hi), np.nan, out)
+    return np.where(g == 0, lo, out)
+
+
 def _bootstrap_ci(values: np.ndarray, ci: float, n_boot: int, seed: int) -> tuple[float, float]:
     n = values.size
     if n == 0:
@@ -212,7 +299,7 @@ def _bootstrap_ci(values: np.ndarray, ci: float, n_boot: int, seed: int) -> tupl
     for i in range(0, n_boot, step):
         k = min(step, n_boot - i)
         means[i:i + k] = values[rng.integers(0, n, size=(k, n))].mean(axis=1)
-    lo, hi = np.quantile(means, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    lo, hi = _quantile(means, [(1 - ci) / 2, 1 - (1 - ci) / 2])
     return float(lo), float(hi)
 
 
@@ -221,6 +308,20 @@ def _check_boot(ci: float, n_boot: int) -> None:
         raise ValueError(f"ci must be in (0, 1); got {ci!r}")
     if int(n_boot) != n_boot or n_boot < 1:
         raise ValueError(f"n_boot must be a positive integer; got {n_boot!r}")
+
+
+def _check_unique(table: pd.DataFrame, keys: list[str], name: str) -> None:
+    """Raise a ValueError naming the ``keys`` combinations that occur more than once."""
+    counts = table.groupby(keys, sort=True, dropna=False).size()
+    dup = counts[counts > 1]
+    if dup.empty:
+        return
+    shown = ", ".join(f"({', '.join(map(repr, k))}) ×{c}" for k, c in dup.head(5).items())
+    more = f" and {dup.size - 5} more" if dup.size > 5 else ""
+    raise ValueError(
+        f"{name} has repeated ({', '.join(keys)}) keys: {shown}{more}; rows are paired on "
+        "them, so each case needs a distinct id (score_cohort's case column)"
+    )
 
 
 def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
@@ -246,8 +347,11 @@ def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
         Long table with columns ``label, metric, n, mean, std, median, q25, q75, ci_low,
         ci_high``: ``n`` counts the non-NaN values (NaN = undefined, e.g. both masks empty);
         ``std`` uses ``ddof=1``; ``q25``/``q75`` bound the IQR; ``ci_low``/``ci_high`` are the
-        percentile bootstrap interval of the mean (cases resampled with replacement). Infinite
-        distances (one side empty) are kept, so a label with one make the mean infinite.
+        percentile bootstrap interval of the mean (cases resampled with replacement).
+        Quantiles are linearly interpolated (numpy's default), except that an infinite
+        neighbour with a non-zero weight gives that infinity (numpy's interpolation would give
+        NaN). Infinite distances (one side empty) are kept: one makes the label's mean
+        infinite, and ``q75``/``ci_high`` too when it weighs in.
 
     Raises
     ------
@@ -282,8 +386,8 @@ def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
                     "mean": float(np.mean(v)) if n else np.nan,
                     "std": float(np.std(v, ddof=1)) if n > 1 else np.nan,
                     "median": float(np.median(v)) if n else np.nan,
-                    "q25": float(np.quantile(v, 0.25)) if n else np.nan,
-                    "q75": float(np.quantile(v, 0.75)) if n else np.nan,
+                    **dict(zip(("q25", "q75"), _quantile(v, (0.25, 0.75)) if n
+                               else (np.nan, np.nan), strict=True)),
                     **dict(zip(("ci_low", "ci_high"), _bootstrap_ci(v, ci, int(n_boot), seed),
                                strict=True)),
                 })
@@ -299,8 +403,8 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
     ----------
     table_a, table_b : pandas.DataFrame
         Cohort tables (:func:`score_cohort`) of methods A and B. Rows are paired on
-        ``(case, label)``; tables without a ``case`` column are paired by position within each
-        label.
+        ``(case, label)``, which must be unique in each table; tables without a ``case``
+        column are paired by position within each label. Rows with an ``error`` are left out.
     metric : str, default "dice"
         Metric column compared.
     n_boot : int, default 2000
@@ -313,15 +417,20 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
     Returns
     -------
     pandas.DataFrame
-        One row per label: ``label, n, mean_diff, ci_low, ci_high, p_value``. ``mean_diff`` is
-        the mean of ``a − b`` over pairs where both values are finite; ``p_value`` is the
-        two-sided Wilcoxon signed-rank test of ``scipy.stats.wilcoxon`` with its default
-        options (NaN when it cannot be computed, e.g. all differences zero).
+        One row per label: ``label, n, mean_diff, ci_low, ci_high, p_value``. ``n`` counts the
+        pairs where the difference ``a − b`` is finite; ``mean_diff`` is its mean over them;
+        ``p_value`` is the two-sided Wilcoxon signed-rank test of ``scipy.stats.wilcoxon``
+        with its default options (zero differences dropped). With two or more pairs whose
+        differences are all zero, ``p_value`` is 1.0 (no evidence of a difference; recent
+        scipy gives the same, older versions raise). It is NaN with fewer than two pairs, or
+        when scipy cannot compute it.
 
     Raises
     ------
     ValueError
-        If ``metric`` is not a column of both tables, or the tables have no ``label`` column.
+        If ``metric`` is not a column of both tables, the tables have no ``label`` column, or
+        a ``(case, label)`` pair repeats in either table (the message names the repeated
+        pairs).
 
     See Also
     --------
@@ -349,6 +458,8 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
                              f"{', '.join(c for c in METRICS if c in t) or 'none'}")
     if "case" in a and "case" in b:
         keys = ["case", "label"]
+        for name, t in (("table_a", a), ("table_b", b)):
+            _check_unique(t, keys, name)
     else:
         a = a.assign(_pos=a.groupby("label").cumcount())
         b = b.assign(_pos=b.groupby("label").cumcount())
@@ -361,7 +472,9 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
         d = d[np.isfinite(d)]
         n = int(d.size)
         p = np.nan
-        if n > 0:
+        if n > 1 and not d.any():
+            p = 1.0
+        elif n > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:

@@ -94,16 +94,18 @@ def soft_sums(a: np.ndarray, b: np.ndarray, label: Any = 1) -> dict[str, float]:
     sa = sb = sab = 0.0
     amin = bmin = np.inf
     amax = bmax = -np.inf
-    for i in range(0, fa.size, _BLOCK):
-        x = _as_float(fa[i:i + _BLOCK], label, dtype)
-        y = _as_float(fb[i:i + _BLOCK], label, dtype)
-        sa += float(np.add.reduce(x))
-        sb += float(np.add.reduce(y))
-        sab += _dot(x, y)
-        # np.minimum/np.maximum propagate NaN (Python's min/max would drop it)
-        amin = np.minimum(amin, np.minimum.reduce(x))
-        amax = np.maximum(amax, np.maximum.reduce(x))
-        bmin = np.minimum(bmin, np.minimum.reduce(y))
-        bmax = np.maximum(bmax, np.maximum.reduce(y))
+    # inf * 0 in the products gives NaN; the caller reports infinite voxels from the extremes
+    with np.errstate(invalid="ignore"):
+        for i in range(0, fa.size, _BLOCK):
+            x = _as_float(fa[i:i + _BLOCK], label, dtype)
+            y = _as_float(fb[i:i + _BLOCK], label, dtype)
+            sa += float(np.add.reduce(x))
+            sb += float(np.add.reduce(y))
+            sab += _dot(x, y)
+            # np.minimum/np.maximum propagate NaN (Python's min/max would drop it)
+            amin = np.minimum(amin, np.minimum.reduce(x))
+            amax = np.maximum(amax, np.maximum.reduce(x))
+            bmin = np.minimum(bmin, np.minimum.reduce(y))
+            bmax = np.maximum(bmax, np.maximum.reduce(y))
     return {"sum_a": sa, "sum_b": sb, "sum_ab": sab, "min_a": float(amin),
             "max_a": float(amax), "min_b": float(bmin), "max_b": float(bmax)}

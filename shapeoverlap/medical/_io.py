@@ -32,9 +32,11 @@ def load(path: PathLike) -> Any:
     Returns
     -------
     xarray.DataArray
-        Dims ``x, y, z`` in the array order on disk (``x, y`` for a 2-D image; trailing
-        singleton dims are dropped). Coordinates are index × voxel size (the header zooms) in
-        mm, so they start at 0; ``attrs["affine"]`` holds the 4×4 voxel-to-world affine,
+        Dims ``x, y, z`` in the array order on disk (``x, y`` for a 2-D image). Singleton
+        dims beyond the third are dropped (a ``(64, 64, 40, 1)`` file loads as 3-D); the
+        first three are kept, so a single-slice volume ``(X, Y, 1)`` loads as 3-D with a
+        ``z`` of length 1 (see Notes). Coordinates are index × voxel size (the header zooms)
+        in mm, so they start at 0; ``attrs["affine"]`` holds the 4×4 voxel-to-world affine,
         ``attrs["spacing"]`` the zooms and ``attrs["path"]`` the file. The on-disk data type is
         kept (an integer label map stays integer) unless the header asks for intensity scaling
         (``scl_slope``/``scl_inter``), in which case nibabel's scaled floats are returned. The
@@ -52,6 +54,18 @@ def load(path: PathLike) -> Any:
     See Also
     --------
     score : Scores two loaded volumes (their affines are checked against each other).
+
+    Notes
+    -----
+    A single-slice volume ``(X, Y, 1)`` is scored by :func:`score` as 3-D. Dice, IoU and the
+    volumes (mm³, with the slice thickness) are those of the slice, but the boundary metrics
+    are not those of its 2-D contours: outside the array counts as background, so every voxel
+    of a mask has a face neighbour outside it along ``z`` and is a boundary voxel (``hd``,
+    ``hd95`` and ``assd`` measure from every voxel of each mask, interior included, not from
+    its outline), and the surface elements of ``nsd`` and ``hd95="surfel"`` cover both faces
+    of the slab. To score it as a 2-D
+    image, pass ``img[..., 0]``: the ``x``/``y`` voxel sizes come from its coordinates, and
+    the volumes become areas (mm²).
 
     Examples
     --------

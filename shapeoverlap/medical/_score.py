@@ -68,6 +68,8 @@ def _coerce(x: Any, role: str) -> _Volume:
             affine = np.asarray(x.attrs["affine"], dtype=np.float64)
         if "spacing" in x.attrs:
             spacing = tuple(float(v) for v in x.attrs["spacing"])
+            if len(spacing) != len(x.dims):  # a slice of a loaded volume, e.g. img[..., 0]
+                spacing = _coords_spacing(x)
         elif affine is None:
             spacing = _coords_spacing(x)
         data = np.asarray(x.data)
@@ -78,8 +80,13 @@ def _coerce(x: Any, role: str) -> _Volume:
             f"{name} has dtype {data.dtype}; pass a boolean mask, an integer label map or "
             "probabilities in [0, 1]"
         )
-    if data.ndim < 1:
-        raise ValueError(f"{name} is a scalar; pass a 2-D or 3-D volume")
+    if data.ndim not in (2, 3):
+        way_out = ("split a series into 3-D volumes, e.g. x[..., 0]" if data.ndim > 3
+                   else "pass a 2-D image or a 3-D volume")
+        raise ValueError(
+            f"{name} has shape {data.shape} ({data.ndim}-D); segmentations must be 2-D or "
+            f"3-D: {way_out}"
+        )
     if data.dtype.kind == "i" and data.size and int(data.min()) < 0:
         raise ValueError(
             f"{name} has negative label values (min {int(data.min())}); "
@@ -155,18 +162,35 @@ def check_options(
     if not math.isfinite(tol) or tol < 0:
         raise ValueError(f"tolerance must be a finite distance >= 0 (mm); got {tolerance!r}")
     emp = check_empty(empty)
-    labs = None
-    if labels is not None:
-        if isinstance(labels, (int, np.integer)):
-            labels = [labels]
-        labs = []
-        for v in labels:
-            if isinstance(v, (bool, np.bool_)) or not float(v).is_integer() or float(v) < 0:
-                raise ValueError(f"labels must be non-negative integers; got {v!r}")
-            labs.append(int(v))
-        if not labs:
-            raise ValueError("labels is empty; pass None to score every label found")
+    labs = None if labels is None else _check_labels(labels)
     return metrics, tol, emp, labs
+
+
+def _check_labels(labels: Any) -> list[int]:
+    """Validate ``labels``: one non-negative integer or an iterable of them."""
+    if isinstance(labels, (str, bytes)):
+        raise ValueError(
+            f"labels must be non-negative integers; got {labels!r} (a str is not a list of "
+            "labels: pass e.g. labels=[1, 2])"
+        )
+    try:
+        items = list(labels)
+    except TypeError:  # one label
+        items = [labels]
+    labs = []
+    for v in items:
+        try:
+            if isinstance(v, (str, bytes, bool, np.bool_)):
+                raise TypeError
+            f = float(v)
+        except (TypeError, ValueError, OverflowError):
+            f = float("nan")
+        if not f.is_integer() or f < 0:
+            raise ValueError(f"labels must be non-negative integers; got {v!r}")
+        labs.append(int(f))
+    if not labs:
+        raise ValueError("labels is empty; pass None to score every label found")
+    return labs
 
 
 def _float_kind(v: _Volume, vmin: float, vmax: float) -> str:
@@ -174,6 +198,11 @@ def _float_kind(v: _Volume, vmin: float, vmax: float) -> str:
     if math.isnan(vmin) or math.isnan(vmax):
         n = int(np.count_nonzero(np.isnan(v.data)))
         raise ValueError(f"{v.name} has {n} NaN voxel(s); fill or mask them before scoring")
+    if math.isinf(vmin) or math.isinf(vmax):
+        n = int(np.count_nonzero(np.isinf(v.data)))
+        raise ValueError(
+            f"{v.name} has {n} infinite voxel(s); fill or mask them before scoring"
+        )
     if 0.0 <= vmin and vmax <= 1.0:
         return "prob"
     integral = bool(np.all(np.equal(np.mod(v.data, 1), 0)))
@@ -304,7 +333,8 @@ def score(
         with ``ref == label`` when ``ref`` is a label map).
     spacing : float or sequence of float, optional
         Voxel size per axis (mm). Defaults to the loaded volumes' header zooms (their affines
-        must agree), else to uniform DataArray coordinates, else 1.
+        must agree; for a slice such as ``img[..., 0]``, the coordinates of the axes kept),
+        else to uniform DataArray coordinates, else 1.
     metrics : sequence of str, default ("dice", "iou", "hd95", "assd", "nsd")
         Columns to compute, in order, from ``dice, iou, hd, hd95, assd, nsd, volume_pred,
         volume_ref, volume_diff``.
@@ -330,9 +360,11 @@ def score(
         If the shapes differ, or two loaded volumes have affines (or two DataArrays voxel
         sizes) further apart than ``AFFINE_ATOL = 1e-3`` (element-wise, mm). A ``ValueError``.
     ValueError
-        For unknown metric or ``hd95`` names, an empty ``labels`` list or negative/non-integer
-        labels, NaN voxels, probabilities outside ``[0, 1]``, non-integer label values,
-        ``spacing <= 0``, a negative ``tolerance``, or several labels with a probability map.
+        For unknown metric or ``hd95`` names, an empty ``labels`` list, labels that are not
+        non-negative integers (a str is not a list of labels), volumes that are not 2-D or
+        3-D (the message names ``pred`` or ``ref`` and its shape), NaN or infinite voxels,
+        probabilities outside ``[0, 1]``, non-integer label values, ``spacing <= 0``, a
+        negative ``tolerance``, or several labels with a probability map.
     FileFormatError
         If a path is not a readable NIfTI file.
 
