@@ -10,7 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from ._output import add_output_options, check_figure_path, print_table, write_tables
+from ._output import (
+    add_output_options,
+    check_figure_path,
+    check_output_folders,
+    print_table,
+    write_tables,
+)
 
 __all__ = ["events_section", "register", "run"]
 
@@ -90,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from ..temporal import read_events
 
     figure = check_figure_path(args.plot)
+    check_output_folders(csv=args.csv, json=args.json, plot=args.plot)
     if not (0.0 < args.tiou <= 1.0) or math.isnan(args.tiou):
         raise ValueError(f"--tiou must be in (0, 1]; got {args.tiou:g}")
     if args.collar is not None and not args.collar >= 0:
