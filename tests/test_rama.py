@@ -205,10 +205,31 @@ def test_altloc_choice(shared_data):
 
 
 def test_point_mutation_highest_occupancy(shared_data):
-    t = phi_psi(shared_data / "structures" / "3JQH.cif")
-    # residue 1 is PRO (occupancy 0.83) / SER (0.17); residue 15 ARG (0.50) / GLN / GLU
-    assert t.set_index("resseq").loc[1, "resname"] == "PRO"
-    assert t.set_index("resseq").loc[15, "resname"] == "ARG"
+    path = shared_data / "structures" / "3JQH.cif"
+    t = phi_psi(path).set_index("resseq")
+    # residue 1 is PRO (occupancy 0.83) / SER (0.17); residue 15 ARG (0.50) / GLN (0.33) / GLU
+    assert t.loc[1, "resname"] == "PRO"
+    assert t.loc[1, "category"] == "trans-proline"
+    assert t.loc[15, "resname"] == "ARG"
+    assert t.loc[15, "altloc"] == "A"
+    np.testing.assert_allclose(t.loc[15, ["phi", "psi"]].to_numpy(float), [-71.51, -21.47],
+                               atol=0.01)
+    # Biopython's PPBuilder keeps the variant read last (SER, GLU): the documented departure
+    from Bio.PDB import PPBuilder
+
+    structure, _ = load_structure(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        peptides = PPBuilder().build_peptides(structure[0], aa_only=False)
+    theirs = {res.id[1]: (res.resname, phi, psi) for pp in peptides
+              for res, (phi, psi) in zip(pp, pp.get_phi_psi_list(), strict=True)
+              if res.get_parent().id == "A"}
+    assert theirs[1][0] == "SER"
+    assert theirs[15][0] == "GLU"
+    assert math.degrees(theirs[15][1]) == pytest.approx(-61.34, abs=0.01)
+    assert math.degrees(theirs[15][2]) == pytest.approx(-38.37, abs=0.01)
+    assert _wrapdiff(t.loc[15, "psi"], math.degrees(theirs[15][2])) == pytest.approx(16.9,
+                                                                                       abs=0.05)
 
 
 def test_modified_residue_kept(shared_data):
@@ -228,6 +249,67 @@ def test_biopython_structure_input(shared_data):
         phi_psi(s[0]["A"])
 
 
+def test_biopython_model_keeps_its_number(shared_data):
+    path = shared_data / "structures" / "1LCD.pdb"
+    s, _ = load_structure(path)
+    third = phi_psi(s[2])
+    assert third["model"].unique().tolist() == [2]
+    pd.testing.assert_frame_equal(third, phi_psi(path, model=2))
+    pd.testing.assert_frame_equal(phi_psi(s[2], model=2), third)
+    with pytest.raises(ValueError, match=r"single Biopython Model \(model 2\); pass model=None"):
+        phi_psi(s[2], model=0)
+
+
+def test_altloc_absent_warns(shared_data):
+    folder = shared_data / "structures"
+    with pytest.warns(UserWarning, match=r"altloc='Z' is not used by any backbone atom of "
+                      r".*19hc\.pdb\.gz \(its backbone altlocs are 'A', 'B'\)"):
+        z = phi_psi(folder / "19hc.pdb.gz", altloc="Z")
+    pd.testing.assert_frame_equal(z, phi_psi(folder / "19hc.pdb.gz"))
+    s, _ = load_structure(folder / "1LCD.pdb")
+    with pytest.warns(UserWarning, match=r"altloc='A' .* of 1LCD model 0 \(it has no alternate "
+                      r"locations\); .*pass altloc=None"):
+        phi_psi(s[0], altloc="A")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        phi_psi(folder / "19hc.pdb.gz", altloc="B")  # present: no warning
+
+
+@pytest.mark.parametrize("name", ["19hc.pdb.gz", "3JQH.cif"])
+def test_quality_columns(shared_data, name):
+    path = shared_data / "structures" / name
+    t = phi_psi(path, quality=True)
+    s, _ = load_structure(path)
+    pd.testing.assert_frame_equal(t, phi_psi(s, quality=True))
+    pd.testing.assert_frame_equal(t.iloc[:, :10], phi_psi(path))
+    assert list(t.columns[10:]) == ["bfactor", "occupancy", "near_break", "tau"]
+    # two chain ends per chain at least, one residue deep
+    ends = t.groupby(["model", "chain"])["near_break"].agg(lambda x: x.iloc[:2].all()
+                                                           and x.iloc[-2:].all())
+    assert ends.all()
+    assert t["tau"].between(95, 130).mean() > 0.99
+
+
+def test_quality_columns_hand_checked(shared_data):
+    t = phi_psi(shared_data / "structures" / "3JQH.cif", quality=True).set_index("resseq")
+    # residue A15: ARG's N, CA, C (altloc A, occupancy 0.50); residue A1 PRO 0.83
+    assert t.loc[15, "occupancy"] == pytest.approx(0.50)
+    assert t.loc[1, "occupancy"] == pytest.approx(0.83)
+    assert t.loc[16, "occupancy"] == 1.0
+    t = phi_psi(example_structure(), quality=True)
+    first = t.iloc[0]
+    # 5PTI ARG A1, from the file's own records: Cartn_x/y/z are fields 10-12, B_iso field 14
+    text = gzip.decompress(example_structure().read_bytes()).decode().splitlines()
+    rows = [ln.split() for ln in text if ln.startswith("ATOM")][:3]
+    assert [r[3] for r in rows] == ["N", "CA", "C"]
+    assert first["bfactor"] == pytest.approx(max(float(r[14]) for r in rows))
+    assert first["bfactor"] > 0
+    xyz = np.array([[float(v) for v in r[10:13]] for r in rows])
+    u, v = xyz[0] - xyz[1], xyz[2] - xyz[1]
+    tau = math.degrees(math.acos(u @ v / np.linalg.norm(u) / np.linalg.norm(v)))
+    assert first["tau"] == pytest.approx(tau, abs=1e-3)
+
+
 def test_compressions_and_format(tmp_path, shared_data):
     src = shared_data / "structures" / "5PTI.cif.gz"
     base = phi_psi(src)
@@ -238,6 +320,35 @@ def test_compressions_and_format(tmp_path, shared_data):
     pd.testing.assert_frame_equal(phi_psi(tmp_path / "x.txt", format="mmcif"), base)
     shutil.copy(shared_data / "structures" / "1hvr.pdb", tmp_path / "y.ent")
     assert len(phi_psi(tmp_path / "y.ent")) == 198
+    import lzma
+
+    (tmp_path / "x.cif.xz").write_bytes(lzma.compress(raw))
+    pd.testing.assert_frame_equal(phi_psi(tmp_path / "x.cif.xz"), base)
+
+
+def test_corrupt_compressed_files(tmp_path):
+    import lzma
+
+    raw = gzip.decompress(example_structure().read_bytes())
+    rng = np.random.default_rng(3)
+    garbage = rng.integers(0, 256, 400, dtype=np.uint8).tobytes()
+    cases = {
+        # a valid gzip header, then garbage: zlib.error, not an OSError
+        "bad.cif.gz": gzip.compress(raw)[:10] + garbage,
+        "cut.cif.gz": gzip.compress(raw)[:3000],
+        "bad.cif.bz2": bz2.compress(raw)[:10] + garbage,
+        "bad.cif.xz": lzma.compress(raw)[:12] + garbage,
+        "plain.cif.gz": raw[:500],
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        ext = name.rsplit(".", 1)[1]
+        pattern = rf"{name}: cannot read the file: corrupt or truncated \.{ext} data"
+        with pytest.raises(FileFormatError, match=pattern):
+            phi_psi(path)
+        with pytest.raises(FileFormatError, match=pattern):
+            load_structure(path)
 
 
 def _pdb_lines():
@@ -462,6 +573,11 @@ def test_classify_single_file_and_errors(shared_data, tmp_path):
     f = shared_data / TOP / "rama8000-general-noGPIVpreP.data"
     c = classify(t.drop(columns="category"), f)
     assert c["region"].notna().sum() == 56
+    bad_name = tmp_path / "mygrid.data"
+    shutil.copy(f, bad_name)
+    with pytest.raises(ValueError, match="cannot tell the residue class of the reference file "
+                       "'mygrid.data'"):
+        classify(t, bad_name)
     with pytest.raises(ValueError, match="is the Top8000 grid of 'general', not of category"):
         reference("glycine", path=f)
     with pytest.raises(FileNotFoundError, match="no Top8000 file"):
@@ -481,6 +597,33 @@ def test_classify_single_file_and_errors(shared_data, tmp_path):
         classify(t.assign(category="helix"))
     with pytest.raises(ValueError, match="category must be one of"):
         reference("alpha")
+
+
+def test_classify_single_file_only_its_class(shared_data):
+    """One Top8000 file judges its own class only; the rest stay unclassified, with a warning."""
+    t = phi_psi(example_structure())
+    folder = shared_data / TOP
+    every = classify(t, folder)
+    with pytest.warns(UserWarning, match=r"rama8000-general-noGPIVpreP\.data is the Top8000 grid "
+                      r"of 'general' only: 14 residue\(s\) of other classes \(glycine 6, "
+                      r"trans-proline 4, ile-val 3, pre-proline 1\) are not classified"):
+        c = classify(t, folder / "rama8000-general-noGPIVpreP.data")
+    general = (t["category"] == "general").to_numpy()
+    assert c.loc[general, "region"].tolist() == every.loc[general, "region"].tolist()
+    assert c.loc[general, "region"].notna().sum() == 42
+    assert c.loc[~general, "region"].isna().all()
+    with pytest.warns(UserWarning, match="'glycine' only: 50 residue"):
+        g = classify(t, folder / "rama8000-gly-sym.data")
+    gly = (t["category"] == "glycine").to_numpy()
+    assert g.loc[gly, "region"].tolist() == every.loc[gly, "region"].tolist()
+    assert g["region"].notna().sum() == 6
+    with pytest.warns(UserWarning, match="'general' only"):
+        s = summary(t, folder / "rama8000-general-noGPIVpreP.data")
+    assert s.loc[0, "residues"] == 42
+    only_general = t[general]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing left out: no warning
+        classify(only_general, folder / "rama8000-general-noGPIVpreP.data")
 
 
 def test_embedded_reference_and_classify():
@@ -526,6 +669,19 @@ def test_summary_counts():
         summary(c, by=["nope"])
 
 
+def test_summary_keeps_structures_without_angles():
+    t = phi_psi(example_structure())
+    lone = t.iloc[[3]].assign(phi=np.nan)  # one residue: no phi
+    s = summary(lone)
+    assert s[["model", "residues", "favored", "allowed", "outliers"]].iloc[0].tolist() == [
+        0, 0, 0, 0, 0]
+    assert s[["pct_favored", "pct_allowed", "pct_outliers"]].isna().all(axis=None)
+    assert s.loc[0, "outlier_residues"] == ""
+    both = summary(pd.concat([t.assign(structure="bpti"), lone.assign(structure="one")]))
+    assert both["structure"].tolist() == ["bpti", "one"]
+    assert both["residues"].tolist() == [56, 0]
+
+
 def test_summary_per_model(shared_data):
     s = summary(phi_psi(shared_data / "structures" / "1LCD.pdb"))
     assert s["model"].tolist() == [0, 1, 2]
@@ -534,12 +690,96 @@ def test_summary_per_model(shared_data):
 
 def test_build_reference_from_frame():
     t = phi_psi(example_structure())
-    refs = build_reference(t, categories=["general"], resolution=5.0, bandwidth=12.0)
+    # a frame without the quality columns: the filters that need them are skipped, and said
+    with pytest.warns(UserWarning, match=r"no column\(s\) \['bfactor', 'occupancy', 'near_break', "
+                      r"'tau'\]: .*pass max_bfactor=None, min_occupancy=None, "
+                      r"include_near_breaks=True, max_tau_deviation=None"):
+        refs = build_reference(t, categories=["general"], resolution=5.0, bandwidth=12.0)
     np.testing.assert_allclose(refs["general"].values,
                                density(t, category="general", resolution=5.0,
                                        bandwidth=12.0).values)
+    assert refs["general"].attrs["n_filtered"] == 0
+    off = {"max_bfactor": None, "min_occupancy": None, "include_near_breaks": True,
+           "max_tau_deviation": None}
     with pytest.raises(ValueError, match="no finite"):
-        build_reference(t, categories=["cis-proline"])
+        build_reference(t, categories=["cis-proline"], **off)
+    with pytest.raises(ValueError, match="max_bfactor must be a non-negative number or None"):
+        build_reference(t, max_bfactor=-1.0)
+    with pytest.raises(TypeError, match="min_residues must be an int"):
+        build_reference(t, min_residues=2.5)
+
+
+def _quality_table():
+    """Six residues of two structures; each breaks one filter except the first of each."""
+    return pd.DataFrame({
+        "structure": ["a"] * 6 + ["b"] * 2,
+        "phi": -60.0, "psi": -40.0, "category": "general",
+        "bfactor": [12.0, 31.0, 12.0, 12.0, 12.0, 12.0, 100.0, 100.0],
+        "occupancy": [1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0],
+        "altloc": ["", "", "", "A", "", "", "", ""],
+        "near_break": [False, False, False, False, True, False, False, False],
+        "tau": [111.0, 111.0, 111.0, 111.0, 111.0, 123.0, 111.0, 99.0],
+    })
+
+
+def test_quality_mask_hand_checked():
+    from shapeoverlap.rama.reference import _quality_mask
+
+    t = _quality_table()
+    keep, skipped = _quality_mask(t)
+    assert skipped == []
+    # b: every B is 100.00 (stripped), so the B filter does not apply there; tau 99 is 12.2
+    # degrees off 111.2, beyond 4 sigma
+    assert keep.tolist() == [True, False, False, False, False, False, True, False]
+    keep, _ = _quality_mask(t, max_bfactor=None, min_occupancy=None, include_altlocs=True,
+                            include_near_breaks=True, max_tau_deviation=None)
+    assert keep.all()
+    keep, _ = _quality_mask(t, max_bfactor=40.0, min_occupancy=0.5, include_altlocs=True,
+                            include_near_breaks=True, max_tau_deviation=12.5)
+    assert keep.all()
+    # without a structure column the whole table is one structure: B is informative
+    keep, _ = _quality_mask(t.drop(columns="structure"))
+    assert keep.tolist() == [True] + [False] * 7
+
+
+def test_build_reference_filters_and_small_classes():
+    t = _quality_table()
+    t = pd.concat([t] * 5, ignore_index=True).assign(
+        phi=np.linspace(-80, -50, 40), psi=np.linspace(-50, -30, 40))
+    with pytest.warns(UserWarning, match=r"category 'general' keeps 10 residue\(s\) after the "
+                      r"quality filters \(40 before\), fewer than min_residues=30"):
+        refs = build_reference(t, categories=["general"])
+    assert refs["general"].attrs["n_angles"] == 10
+    assert refs["general"].attrs["n_filtered"] == 30
+    kept = pd.concat([t.iloc[[i, i + 6]] for i in range(0, 40, 8)])
+    np.testing.assert_allclose(refs["general"].values,
+                               density(kept, category="general", resolution=2.0).values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_reference(t, categories=["general"], min_residues=10)
+
+
+def test_embedded_reference_is_filtered(shared_data):
+    """The shipped angles pass the default filters; the bad residues the review found are out."""
+    counts = {c: reference(c).attrs["n_angles"] for c in CATEGORIES}
+    assert counts == {"general": 5254, "glycine": 434, "trans-proline": 262, "cis-proline": 12,
+                      "pre-proline": 255, "ile-val": 903}
+    from shapeoverlap.rama.reference import _embedded_angles
+
+    angles = _embedded_angles()
+    key = angles.set_index(["structure", "chain", "resseq"]).index
+    # 1BD2 D PRO 199 (phi +64.6, backbone B 98 A^2) and 1v7mV THR 84 (tau 123.2 degrees)
+    assert ("1BD2", "D", 199) not in key
+    assert ("1v7mV", "V", 84) not in key
+    assert ("1BD2", "A", 8) in key  # 1BD2 keeps its well-ordered residues
+    probe = pd.DataFrame({"phi": [65.0, -30.0, 140.0, -63.0, -120.0],
+                          "psi": [165.0, -130.0, 120.0, -43.0, 130.0],
+                          "category": ["trans-proline", *["general"] * 4]})
+    # Top8000 calls the first three outliers and the last two favored
+    assert classify(probe)["region"].tolist() == ["outlier", "outlier", "outlier", "favored",
+                                                  "favored"]
+    assert classify(probe, shared_data / TOP)["region"].tolist() == [
+        "outlier", "outlier", "outlier", "favored", "favored"]
 
 
 # --------------------------------------------------------------------------- compare
@@ -624,6 +864,7 @@ def test_compare_steric_to_empirical():
     assert s.loc[("outer", 0.98), "iou"] > s.loc[("normal", 0.98), "iou"] > 0.1
 
 
+@pytest.mark.filterwarnings("ignore:altloc='B' is not used")
 @pytest.mark.parametrize("name", [*ORACLE_FILES, "dssp-set"])
 @pytest.mark.parametrize("altloc", [None, "B"])
 def test_file_reader_equals_biopython_structure_path(shared_data, name, altloc):
@@ -647,9 +888,24 @@ def test_reader_errors_name_line(tmp_path):
     cif = tmp_path / "short.cif"
     text = gzip.decompress(example_structure().read_bytes()).decode().splitlines()
     start = next(i for i, ln in enumerate(text) if ln.startswith("ATOM"))
-    text[start + 2] = text[start + 2][:40]
-    cif.write_text("\n".join(text) + "\n")
+    cut = list(text)
+    cut[start + 2] = text[start + 2][:40]
+    cif.write_text("\n".join(cut) + "\n")
     with pytest.raises(FileFormatError, match=r"short\.cif, line \d+: .*fields"):
+        phi_psi(cif)
+    # a row cut to 8 fields is reported on its own line (1-based), not on the next row's
+    cut = list(text)
+    cut[start + 2] = " ".join(text[start + 2].split()[:8])
+    cif.write_text("\n".join(cut) + "\n")
+    with pytest.raises(FileFormatError, match=rf"short\.cif, line {start + 3}: atom record has 8 "
+                       r"fields, the _atom_site loop declares 21 \(truncated row\?\)"):
+        phi_psi(cif)
+    end = max(i for i, ln in enumerate(text) if ln.startswith(("ATOM", "HETATM")))
+    cut = list(text)
+    cut[end] = " ".join(text[end].split()[:8])
+    cif.write_text("\n".join(cut) + "\n")
+    with pytest.raises(FileFormatError, match=rf"short\.cif, line {end + 1}: truncated atom "
+                       r"record in _atom_site \(8 fields, the loop declares 21\)"):
         phi_psi(cif)
     empty = tmp_path / "empty.cif"
     empty.write_text("data_x\n_cell.length_a 1.0\n")

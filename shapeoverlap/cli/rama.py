@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import ShapeOverlapError
 from ._output import add_output_options, check_figure_path, print_table, write_tables
 
 __all__ = ["rama_section", "register", "run"]
@@ -21,12 +22,18 @@ def register(sub: Any) -> None:
         help="Ramachandran validation of PDB/mmCIF structures",
         description="Ramachandran validation: per structure and model, the residues with phi "
         "and psi, the % favored and % allowed (favored included), and the outliers.",
+        epilog="With several structures, a file that cannot be read (or lacks the --model "
+        "asked for) is reported on stderr, one line naming it, and skipped: the tables and "
+        "figure cover the others, and the exit status is 2 at the end. With one structure, "
+        "any error stops the run (exit status 2). A structure with no residue having both "
+        "phi and psi keeps its row, with 0 residues (a warning on stderr).",
     )
     p.add_argument("structures", nargs="+", metavar="STRUCTURE",
-                   help="PDB or mmCIF files (.pdb, .ent, .cif, .mmcif; optionally .gz/.bz2)")
+                   help="PDB or mmCIF files (.pdb, .ent, .cif, .mmcif; optionally .gz/.bz2/.xz)")
     p.add_argument("--reference", default="builtin", metavar="builtin|PATH",
-                   help="'builtin' (embedded reference, default) or a folder/file of "
-                   "MolProbity Top8000 rama8000-*.data grids")
+                   help="'builtin' (embedded reference, default), a folder of MolProbity "
+                   "Top8000 rama8000-*.data grids (every residue class against its own grid), "
+                   "or one such file (only the residues of that file's class are classified)")
     p.add_argument("--model", type=int, default=None, metavar="N",
                    help="0-based model to read (default: every model)")
     p.add_argument("--max-bond", type=float, default=1.8, metavar="A",
@@ -49,21 +56,78 @@ def _reference_arg(value: str) -> Any:
     return path
 
 
+def _check_output_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output path whose folder is missing or that is a folder."""
+    for option, value in (("--csv", args.csv), ("--json", args.json), ("--plot", args.plot),
+                          ("--residues", args.residues)):
+        if not value:
+            continue
+        path = Path(value)
+        folder = path.parent
+        if path.is_dir():
+            raise IsADirectoryError(f"{option} {value!r} is a folder; give a file name")
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise FileNotFoundError(
+                f"{option} {value!r}: the folder {str(folder)!r} {what}; create it or write "
+                "elsewhere"
+            )
+
+
+def _note(message: str) -> None:
+    print(f"shapeoverlap rama: {message}", file=sys.stderr)
+
+
+# what one unreadable structure raises; the same kinds the command line reports as bad input
+_FILE_ERRORS = (ShapeOverlapError, ValueError, TypeError, OSError, KeyError)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the sub-command."""
+    import warnings
+
     from tqdm.auto import tqdm
 
     from ..rama import classify, phi_psi, summary
+    from ..rama.reference import _read_single_file, _single_file
 
     figure = check_figure_path(args.plot)
+    _check_output_paths(args)
     ref = _reference_arg(args.reference)
+    one_file = _single_file(ref)
+    if one_file is not None:
+        cat = _read_single_file(one_file).attrs["category"]
+        _note(f"note: --reference {one_file.name} is the Top8000 grid of {cat!r} only: residues "
+              "of other classes are not classified (pass the folder to classify every class)")
     frames = []
     files = list(args.structures)
+    batch = len(files) > 1
+    failed = 0
     for path in tqdm(files, desc="structures", unit="file", file=sys.stderr,
                      disable=args.no_progress or len(files) < 2):
-        table = phi_psi(path, model=args.model, max_bond=args.max_bond)
-        table.insert(0, "structure", Path(path).name)
-        frames.append(classify(table, ref))
+        name = Path(path).name
+        try:
+            table = phi_psi(path, model=args.model, max_bond=args.max_bond)
+        except _FILE_ERRORS as exc:
+            if not batch:
+                raise
+            failed += 1
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if str(path) not in msg and name not in msg:
+                msg = f"{path}: {msg}"
+            _note(f"error: {msg} (skipped)")
+            continue
+        table.insert(0, "structure", name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # said once above for a single file
+            frames.append(classify(table, ref))
+        both = table["phi"].notna() & table["psi"].notna()
+        if not both.any():
+            _note(f"warning: {path}: no residue has both phi and psi "
+                  f"({len(table)} residue(s)); it is listed with 0 residues")
+    if not frames:
+        _note(f"error: none of the {len(files)} structures could be read")
+        return 2
     residues = pd.concat(frames, ignore_index=True)
     table = summary(residues)
     print_table("Ramachandran validation (favored / allowed / outliers)", table)
@@ -78,11 +142,16 @@ def run(args: argparse.Namespace) -> int:
 
         from ..plot import rama as rama_plot
 
+        shown = list(dict.fromkeys(residues["structure"]))
         axes = rama_plot(residues, reference=ref, by_category=True,
-                         title=", ".join(Path(f).name for f in files[:3]))
+                         title=", ".join(shown[:3]) + (" …" if len(shown) > 3 else ""))
         fig = axes[0, 0].figure
         fig.savefig(figure, dpi=120, bbox_inches="tight")
         plt.close(fig)
+    if failed:
+        _note(f"error: {failed} of {len(files)} structures could not be read (see above); "
+              "the tables cover the others")
+        return 2
     return 0
 
 

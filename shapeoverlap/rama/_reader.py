@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from ..errors import FileFormatError
 
@@ -37,9 +36,12 @@ class Residue:
 
     def __init__(self, resname: str) -> None:
         self.resname = resname
-        self.atoms: dict[str, list[tuple[str, float, tuple[float, float, float]]]] = {}
+        # atom name -> conformers (altloc, occupancy, xyz, B factor)
+        self.atoms: dict[str, list[Conformer]] = {}
         self.n_atoms = 0
 
+
+Conformer = tuple[str, float, tuple[float, float, float], float]
 
 # model -> chain -> residue key (het, resseq, icode) -> {resname: Residue}
 Models = list[dict[str, dict[tuple[str, int, str], dict[str, Residue]]]]
@@ -47,7 +49,7 @@ Models = list[dict[str, dict[tuple[str, int, str], dict[str, Residue]]]]
 
 def _add(models: Models, model: int, chain: str, het: str, resseq: int, icode: str,
          resname: str, name: str, altloc: str, occ: float,
-         xyz: tuple[float, float, float] | None) -> None:
+         xyz: tuple[float, float, float] | None, bfactor: float = 0.0) -> None:
     while len(models) <= model:
         models.append({})
     residues = models[model].setdefault(chain, {})
@@ -59,11 +61,11 @@ def _add(models: Models, model: int, chain: str, het: str, resseq: int, icode: s
     if xyz is None:
         return
     confs = res.atoms.setdefault(name, [])
-    if altloc == "" and any(a == "" for a, _, _ in confs):
+    if altloc == "" and any(c[0] == "" for c in confs):
         return  # an atom defined twice: Biopython keeps the first
-    if altloc != "" and any(a == altloc for a, _, _ in confs):
+    if altloc != "" and any(c[0] == altloc for c in confs):
         return
-    confs.append((altloc, occ, xyz))
+    confs.append((altloc, occ, xyz, bfactor))
 
 
 def _float(text: str, what: str, where: str) -> float:
@@ -104,12 +106,16 @@ def read_pdb(lines: Iterable[str], name: str) -> Models:
         z = _float(line[46:54], "z coordinate", where)
         occ_text = line[54:60].strip()
         occ = _float(occ_text, "occupancy", where) if occ_text else 0.0
+        try:  # as Biopython's PDBParser: a missing or unreadable B factor is 0
+            bfac = float(line[60:66])
+        except ValueError:
+            bfac = 0.0
         if rec == "HETATM":
             het = "W" if resname in _WATER_NAMES else "H_" + resname
         else:
             het = " "
         xyz = (x, y, z) if atom in BACKBONE else None
-        _add(models, model, chain, het, resseq, icode, resname, atom, altloc, occ, xyz)
+        _add(models, model, chain, het, resseq, icode, resname, atom, altloc, occ, xyz, bfac)
     return [m for m in models if m]
 
 
@@ -157,6 +163,7 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
     model = -1
     current_serial: str | None = None
     pending: list[str] = []
+    pending_start = rows_start  # line where the record being gathered began
     lineno = rows_start
 
     def rows() -> Iterable[tuple[int, str]]:
@@ -176,6 +183,15 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
         else:
             toks = s.split()
         if pending or len(toks) < ncol:
+            # a record may run over several lines; a short one (a truncated row) swallows
+            # the start of the next: report the line where the short record began
+            if not pending:
+                pending_start = lineno
+            elif len(pending) + len(toks) > ncol:
+                raise FileFormatError(
+                    f"{name}, line {pending_start}: atom record has {len(pending)} fields, "
+                    f"the _atom_site loop declares {ncol} (truncated row?)"
+                )
             pending.extend(toks)
             if len(pending) < ncol:
                 continue
@@ -197,8 +213,7 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
         y = _float(toks[i_y], "y coordinate", where)
         z = _float(toks[i_z], "z coordinate", where)
         occ = _float(toks[i_occ], "occupancy", where)
-        if i_b is not None:
-            _float(toks[i_b], "B factor", where)
+        bfac = _float(toks[i_b], "B factor", where) if i_b is not None else 0.0
         seq = toks[i_seq] if i_seq is not None else "."
         if seq == ".":
             continue  # no residue number: Biopython skips such atoms too
@@ -217,9 +232,13 @@ def read_cif(lines: Iterable[str], name: str) -> Models:
         else:
             het = " "
         xyz = (x, y, z) if atom in BACKBONE else None
-        _add(models, model, toks[i_chain], het, resseq, icode, resname, atom, altloc, occ, xyz)
+        _add(models, model, toks[i_chain], het, resseq, icode, resname, atom, altloc, occ, xyz,
+             bfac)
     if pending:
-        raise FileFormatError(f"{name}, line {lineno}: truncated atom record in _atom_site")
+        raise FileFormatError(
+            f"{name}, line {pending_start}: truncated atom record in _atom_site ({len(pending)} "
+            f"fields, the loop declares {ncol})"
+        )
     return [m for m in models if m]
 
 
@@ -230,14 +249,14 @@ def read_atoms(handle: Iterable[str], fmt: str, name: str) -> Models:
     return read_cif(handle, name)
 
 
-def pick(confs: list[tuple[str, float, Any]], altloc: str | None) -> tuple[str, Any]:
+def pick(confs: list[Conformer], altloc: str | None) -> Conformer:
     """One conformer: ``altloc`` when present, else the highest occupancy (first of equals)."""
     if altloc is not None:
-        for a, _, xyz in confs:
-            if a == altloc:
-                return a, xyz
+        for c in confs:
+            if c[0] == altloc:
+                return c
     best = confs[0]
     for c in confs[1:]:
         if c[1] > best[1]:
             best = c
-    return best[0], best[2]
+    return best

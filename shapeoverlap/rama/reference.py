@@ -258,9 +258,12 @@ def reference(
     Notes
     -----
     The embedded reference is the :func:`density` (default bandwidth rule) of the angles of
-    the shipped entries listed in ``shapeoverlap/data/rama/README.md``; its small cis-proline
-    sample makes that class the least reliable. When citing results obtained with Top8000
-    grids, credit the Richardson Lab (Williams et al. 2018, Protein Science 27:293–315).
+    the shipped entries listed in ``shapeoverlap/data/rama/README.md``, keeping the residues
+    that pass the quality filters of :func:`build_reference` (7 120 of 10 508). Its
+    cis-proline class rests on 12 residues only: its regions are rough, and that class is the
+    least reliable (``attrs["n_angles"]`` gives each class's count). When citing results
+    obtained with Top8000 grids, credit the Richardson Lab (Williams et al. 2018, Protein
+    Science 27:293–315).
 
     Examples
     --------
@@ -288,6 +291,67 @@ def reference(
     return read_top8000(p, cat)
 
 
+#: Residue-level quality filters of :func:`build_reference` (and of the embedded reference),
+#: in the spirit of the Top500 / Top8000 curation (Lovell et al. 2003; Williams et al. 2018).
+MAX_BFACTOR = 30.0
+MIN_OCCUPANCY = 1.0
+#: Engh & Huber (1991): N-CA-C angle 111.2 ± 2.8°; 4σ is MolProbity's geometry-outlier cut.
+TAU_IDEAL = 111.2
+MAX_TAU_DEVIATION = 11.2
+#: A class resting on fewer residues than this is built with a warning (rough regions).
+MIN_RESIDUES = 30
+_QUALITY_COLUMNS = {"max_bfactor": "bfactor", "min_occupancy": "occupancy",
+                    "include_altlocs": "altloc", "include_near_breaks": "near_break",
+                    "max_tau_deviation": "tau"}
+
+
+def _quality_mask(
+    table: pd.DataFrame,
+    *,
+    max_bfactor: float | None = MAX_BFACTOR,
+    min_occupancy: float | None = MIN_OCCUPANCY,
+    include_altlocs: bool = False,
+    include_near_breaks: bool = False,
+    max_tau_deviation: float | None = MAX_TAU_DEVIATION,
+    by: str | None = "structure",
+) -> tuple[np.ndarray, list[str]]:
+    """Rows of a :func:`phi_psi` table that pass the quality filters of :func:`build_reference`.
+
+    Returns the boolean mask and the names of the active filters whose column is missing
+    (those are not applied). B factors are used only within a structure (``by`` column, or
+    the whole table) whose backbone B factors are not all equal: a constant B (e.g. every
+    atom at 100.00 in files whose B factors were stripped) carries no information.
+    """
+    active = {"max_bfactor": max_bfactor is not None,
+              "min_occupancy": min_occupancy is not None,
+              "include_altlocs": not include_altlocs,
+              "include_near_breaks": not include_near_breaks,
+              "max_tau_deviation": max_tau_deviation is not None}
+    skipped = [k for k, on in active.items() if on and _QUALITY_COLUMNS[k] not in table.columns]
+    keep = np.ones(len(table), dtype=bool)
+    if active["max_bfactor"] and "max_bfactor" not in skipped:
+        b = table["bfactor"].to_numpy(dtype=float)
+        if by is not None and by in table.columns:
+            span = table.groupby(by, sort=False)["bfactor"].transform(lambda x: x.max() - x.min())
+            informative = span.to_numpy(dtype=float) > 0
+        else:
+            informative = np.full(len(table), np.nanmax(b) - np.nanmin(b) > 0 if len(b) else False)
+        with np.errstate(invalid="ignore"):
+            keep &= ~informative | (b < float(max_bfactor))  # type: ignore[arg-type]
+    if active["min_occupancy"] and "min_occupancy" not in skipped:
+        with np.errstate(invalid="ignore"):
+            keep &= table["occupancy"].to_numpy(dtype=float) >= float(min_occupancy)  # type: ignore[arg-type]
+    if active["include_altlocs"] and "include_altlocs" not in skipped:
+        keep &= (table["altloc"].fillna("").astype(str) == "").to_numpy()
+    if active["include_near_breaks"] and "include_near_breaks" not in skipped:
+        keep &= ~table["near_break"].to_numpy(dtype=bool)
+    if active["max_tau_deviation"] and "max_tau_deviation" not in skipped:
+        with np.errstate(invalid="ignore"):
+            dev = np.abs(table["tau"].to_numpy(dtype=float) - TAU_IDEAL)
+            keep &= dev <= float(max_tau_deviation)  # type: ignore[arg-type]
+    return keep, skipped
+
+
 def build_reference(
     sources: Iterable[Any] | pd.DataFrame,
     *,
@@ -296,13 +360,21 @@ def build_reference(
     bandwidth: float | None = None,
     levels: tuple[float, float] = (FAVORED_LEVEL, ALLOWED_LEVEL),
     progress: bool = False,
+    max_bfactor: float | None = MAX_BFACTOR,
+    min_occupancy: float | None = MIN_OCCUPANCY,
+    include_altlocs: bool = False,
+    include_near_breaks: bool = False,
+    max_tau_deviation: float | None = MAX_TAU_DEVIATION,
+    min_residues: int = MIN_RESIDUES,
 ) -> dict[str, xr.DataArray]:
-    """Build reference densities, one per residue class, from structures.
+    """Build reference densities, one per residue class, from well-determined residues.
 
     Parameters
     ----------
     sources : iterable of path or Structure, or pandas.DataFrame
-        Structures read with :func:`phi_psi` (every model), or a frame it returned.
+        Structures read with :func:`phi_psi` (every model, ``quality=True``), or a frame it
+        returned (with ``quality=True`` for the filters to apply; a ``structure`` column
+        tells the structures apart).
     categories : sequence of str, default all six classes
         Classes to build; a class without angles raises.
     resolution, bandwidth
@@ -311,27 +383,84 @@ def build_reference(
         Masses of the favored and allowed regions, stored as thresholds in the attrs.
     progress : bool, default False
         Show a progress bar (stderr) while reading structures.
+    max_bfactor : float or None, default 30.0
+        Keep residues whose N, CA and C B factors are all below this (Å²), as Lovell et al.
+        (2003). Applied only to structures whose backbone B factors are not all equal (a
+        constant B, e.g. files with B stripped to 100.00, carries no information). ``None``
+        turns the filter off.
+    min_occupancy : float or None, default 1.0
+        Keep residues whose N, CA and C are at least this occupied (full occupancy by
+        default: no partly occupied backbone, no minor variant of a point mutation).
+    include_altlocs : bool, default False
+        Keep residues whose backbone has alternate locations.
+    include_near_breaks : bool, default False
+        Keep residues within one residue of a chain end or break (often poorly ordered).
+    max_tau_deviation : float or None, default 11.2
+        Keep residues whose N–CA–C angle τ is within this many degrees of 111.2° (4σ of
+        Engh & Huber's 111.2 ± 2.8°, MolProbity's geometry-outlier cut): a strained τ
+        marks a distorted, often misfitted backbone.
+    min_residues : int, default 30
+        Warn when a class rests on fewer residues than this after filtering.
 
     Returns
     -------
     dict of str to xarray.DataArray
-        ``{category: density}``, each usable as a reference for :func:`classify`.
+        ``{category: density}``, each usable as a reference for :func:`classify`; attrs
+        ``n_angles`` (residues used) and ``n_filtered`` (residues of the class removed by the
+        quality filters).
 
     Raises
     ------
     ValueError
-        If a category is unknown or has no angles.
+        If a category is unknown or has no angles left.
+
+    Warns
+    -----
+    UserWarning
+        If ``sources`` is a frame without a column a filter needs (the filter is skipped;
+        read with ``phi_psi(..., quality=True)`` or turn that filter off), or if a class
+        keeps fewer than ``min_residues`` residues.
+
+    See Also
+    --------
+    phi_psi : With ``quality=True``, the columns the filters use.
+    reference : The embedded reference, built with these defaults.
+
+    Notes
+    -----
+    Reference sets such as the Top500 (Lovell et al. 2003) and Top8000 (Williams et al.
+    2018) keep only well-determined residues: a residue in weak density is modelled with
+    little evidence and may sit anywhere, and a few such residues in rare places are enough
+    to open a "favored" or "allowed" region where there should be none. The filters here
+    are those that the atom records allow: B factors, occupancy, alternate locations,
+    distance to chain breaks and backbone geometry. Resolution and fit to density, which
+    the Top8000 also uses, are not read.
+
+    References
+    ----------
+    Lovell, S. C. et al. (2003). Structure validation by Cα geometry: φ, ψ and Cβ
+    deviation. Proteins 50, 437–450.
+    Williams, C. J. et al. (2018). MolProbity: More and better reference data for improved
+    all-atom structure validation. Protein Science 27, 293–315.
 
     Examples
     --------
     >>> from shapeoverlap.rama import build_reference, example_structure
-    >>> refs = build_reference([example_structure()], categories=["general"])
-    >>> refs["general"].attrs["n_angles"]
-    42
+    >>> refs = build_reference([example_structure("1a28.pdb.gz")], categories=["general"])
+    >>> refs["general"].attrs["n_angles"], refs["general"].attrs["n_filtered"]
+    (221, 159)
     """
     cats = [_check_category(c) for c in categories]
+    if isinstance(min_residues, bool) or not isinstance(min_residues, (int, np.integer)):
+        raise TypeError(f"min_residues must be an int; got {type(min_residues).__name__}")
+    for key, value in (("max_bfactor", max_bfactor), ("min_occupancy", min_occupancy),
+                       ("max_tau_deviation", max_tau_deviation)):
+        if value is not None and (isinstance(value, bool) or not isinstance(
+                value, (int, float, np.number)) or not np.isfinite(value) or value < 0):
+            raise ValueError(f"{key} must be a non-negative number or None; got {value!r}")
     if isinstance(sources, pd.DataFrame):
         table = sources
+        by = "structure"
     else:
         if isinstance(sources, (str, os.PathLike)):
             sources = [sources]
@@ -340,14 +469,43 @@ def build_reference(
             from tqdm.auto import tqdm
 
             items = tqdm(items, desc="reading structures", unit="file")
-        frames = [phi_psi(s) for s in items]
+        frames = [phi_psi(s, quality=True).assign(_source=i) for i, s in enumerate(items)]
         if not frames:
             raise ValueError("sources is empty; pass at least one structure")
         table = pd.concat(frames, ignore_index=True)
+        by = "_source"
+    keep, skipped = _quality_mask(
+        table, max_bfactor=max_bfactor, min_occupancy=min_occupancy,
+        include_altlocs=include_altlocs, include_near_breaks=include_near_breaks,
+        max_tau_deviation=max_tau_deviation, by=by,
+    )
+    import warnings
+
+    if skipped:
+        columns = [_QUALITY_COLUMNS[k] for k in skipped]
+        off = ", ".join(f"{k}={'True' if k.startswith('include') else 'None'}" for k in skipped)
+        warnings.warn(
+            f"sources has no column(s) {columns}: those quality filters are not applied; read "
+            f"the structures with phi_psi(..., quality=True), or pass {off} to silence this "
+            "warning", UserWarning, stacklevel=2,
+        )
+    both = (table["phi"].notna() & table["psi"].notna()).to_numpy()
+    kept = table[keep]
     out = {}
     for cat in cats:
-        dens = density(table, category=cat, resolution=resolution, bandwidth=bandwidth)
+        in_cat = both & (table["category"] == cat).to_numpy() if "category" in table.columns \
+            else both
+        n_kept = int((in_cat & keep).sum())
+        if 0 < n_kept < min_residues:
+            warnings.warn(
+                f"category {cat!r} keeps {n_kept} residue(s) after the quality filters "
+                f"({int(in_cat.sum())} before), fewer than min_residues={min_residues}: its "
+                "regions are rough; add structures or loosen the filters",
+                UserWarning, stacklevel=2,
+            )
+        dens = density(kept, category=cat, resolution=resolution, bandwidth=bandwidth)
         dens.attrs["source"] = "built"
+        dens.attrs["n_filtered"] = int(in_cat.sum()) - n_kept
         out[cat] = _with_thresholds(dens, (float(levels[0]), float(levels[1])))
     return out
 
@@ -376,7 +534,29 @@ def interpolate(ref: xr.DataArray, phi: np.ndarray, psi: np.ndarray) -> np.ndarr
     return out
 
 
+def _single_file(reference_arg: Any) -> Path | None:
+    """Return the path when ``reference_arg`` names one Top8000 ``.data`` file, else None."""
+    if isinstance(reference_arg, (str, os.PathLike)) and Path(reference_arg).is_file():
+        return Path(reference_arg)
+    return None
+
+
+def _read_single_file(p: Path) -> xr.DataArray:
+    cat = _top8000_category(p)
+    if cat is None:
+        raise ValueError(
+            f"cannot tell the residue class of the reference file {p.name!r} from its name "
+            f"(expected rama8000-<class>.data, e.g. rama8000-general-noGPIVpreP.data); pass the "
+            "Top8000 folder, or {category: read_top8000(path, category)}"
+        )
+    return read_top8000(p, cat)
+
+
 def _resolve_references(reference_arg: Any, needed: Iterable[str]) -> dict[str, xr.DataArray]:
+    """``{category: grid}`` for the ``needed`` classes the reference covers.
+
+    One Top8000 file covers its own class only: the others are left out of the result.
+    """
     needed = list(needed)
     if reference_arg is None:
         return {c: reference(c) for c in needed}
@@ -385,8 +565,9 @@ def _resolve_references(reference_arg: Any, needed: Iterable[str]) -> dict[str, 
     if isinstance(reference_arg, (str, os.PathLike)):
         p = Path(reference_arg)
         if p.is_file():
-            grid = read_top8000(p, _top8000_category(p))
-            return {c: grid for c in needed}
+            grid = _read_single_file(p)
+            cat = grid.attrs["category"]
+            return {cat: grid} if cat in needed else {}
         if not p.exists():
             raise FileNotFoundError(f"reference path not found: {str(p)!r}")
         return {c: reference(c, path=p) for c in needed}
@@ -413,24 +594,34 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     ----------
     angles : pandas.DataFrame
         Columns ``phi``, ``psi`` (degrees) and ``category`` (e.g. from :func:`phi_psi`); the
-        ``category`` column may be left out when ``reference`` is a single DataArray.
+        ``category`` column may be left out when ``reference`` is a single grid (a DataArray
+        or one Top8000 file), which then applies to every row.
     reference : None, str, os.PathLike, xarray.DataArray or dict, optional
-        ``None``: the embedded reference; a Top8000 folder (or one ``.data`` file); one grid
-        for every row; or ``{category: DataArray or path}``. A grid needs the attrs
+        ``None``: the embedded reference; a Top8000 folder (every class against its own
+        grid); one Top8000 ``.data`` file (its own class only, see Notes); one DataArray for
+        every row; or ``{category: DataArray or path}``. A grid needs the attrs
         ``favored_threshold`` and ``allowed_threshold`` (as :func:`reference` sets).
 
     Returns
     -------
     pandas.DataFrame
         A copy of ``angles`` (same index) with a ``region`` column: ``"favored"``,
-        ``"allowed"`` or ``"outlier"``; ``None`` where phi or psi is undefined.
+        ``"allowed"`` or ``"outlier"``; ``None`` where phi or psi is undefined, or where the
+        reference has no grid for the residue's class.
 
     Raises
     ------
     TypeError
         If ``angles`` is not a DataFrame or ``reference`` of an unsupported type.
     ValueError
-        If columns, categories or thresholds are missing.
+        If columns, categories or thresholds are missing, or the class of a single Top8000
+        file cannot be told from its name.
+
+    Warns
+    -----
+    UserWarning
+        If ``reference`` is one Top8000 file and residues of other classes are left
+        unclassified (the message counts them by class).
 
     See Also
     --------
@@ -445,13 +636,27 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     (allowed) highest-density region. Angles outside ``(-180, 180]`` are wrapped (whole turns
     change nothing).
 
+    Each Top8000 file is the distribution of one residue class, with that class's
+    thresholds: a glycine or a proline judged on the general grid would be called an outlier
+    (or favored) wrongly. So when ``reference`` is one file (e.g.
+    ``rama8000-general-noGPIVpreP.data``) and ``angles`` has a ``category`` column, only the
+    residues of that file's class are classified; the others get ``None`` and a warning
+    says how many, by class. Pass the folder to classify every class. (A DataArray is taken
+    as the user's explicit choice and applies to every row; give a dict for one grid per
+    class.)
+
     Examples
     --------
     >>> from shapeoverlap.rama import classify, example_structure, phi_psi
     >>> c = classify(phi_psi(example_structure()))
     >>> c["region"].value_counts().to_dict()
-    {'favored': 55, 'allowed': 1}
+    {'favored': 56}
     """
+    return _classify(angles, reference, stacklevel=4)
+
+
+def _classify(angles: Any, reference: Any, *, stacklevel: int) -> pd.DataFrame:
+    """:func:`classify`; ``stacklevel`` makes its warning point at the user's call."""
     if not isinstance(angles, pd.DataFrame):
         raise TypeError(
             f"angles must be a pandas DataFrame with phi, psi and category columns; got "
@@ -460,13 +665,16 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     missing = [c for c in ("phi", "psi") if c not in angles.columns]
     if missing:
         raise ValueError(f"angles is missing column(s) {missing}; columns: {list(angles.columns)}")
-    single = isinstance(reference, xr.DataArray) or (
-        isinstance(reference, (str, os.PathLike)) and Path(reference).is_file()
-    )
+    one_file = _single_file(reference)
+    if one_file is not None:
+        reference = _read_single_file(one_file)
+    single = isinstance(reference, xr.DataArray)
     if "category" in angles.columns:
         cats = angles["category"].astype(object).to_numpy()
     elif single:
-        cats = np.full(len(angles), "general", dtype=object)
+        cats = np.full(len(angles), reference.attrs.get("category") or "general", dtype=object)
+        if cats.size and cats[0] not in CATEGORIES:
+            cats[:] = "general"
     else:
         raise ValueError(
             "angles needs a 'category' column (from phi_psi) unless reference is one grid"
@@ -475,9 +683,14 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     bad = [c for c in present if c not in CATEGORIES]
     if bad:
         raise ValueError(f"unknown category value(s) {bad}; expected {list(CATEGORIES)}")
-    refs = _resolve_references(reference, present)
+    if one_file is not None and "category" in angles.columns:
+        refs = _resolve_references(one_file, present)
+    else:
+        refs = _resolve_references(reference, present)
     phi = angles["phi"].to_numpy(dtype=float)
     psi = angles["psi"].to_numpy(dtype=float)
+    if one_file is not None:
+        _warn_unclassified(one_file, refs, cats, phi, psi, stacklevel)
     region = np.full(len(angles), None, dtype=object)
     for cat, ref in refs.items():
         for key in ("favored_threshold", "allowed_threshold"):
@@ -495,6 +708,23 @@ def classify(angles: Any, reference: Any = None) -> pd.DataFrame:
     out = angles.copy()
     out["region"] = region
     return out
+
+
+def _warn_unclassified(path: Path, refs: Mapping[str, Any], cats: np.ndarray, phi: np.ndarray,
+                       psi: np.ndarray, stacklevel: int) -> None:
+    """Warn that a single Top8000 file leaves the residues of other classes unclassified."""
+    left = pd.Series(cats[~np.isin(cats, list(refs)) & ~np.isnan(phi) & ~np.isnan(psi)])
+    if left.empty:
+        return
+    import warnings
+
+    counts = ", ".join(f"{c} {n}" for c, n in left.value_counts().items())
+    warnings.warn(
+        f"{path.name} is the Top8000 grid of {_top8000_category(path)!r} only: {len(left)} "
+        f"residue(s) of other classes ({counts}) are not classified (region None); pass the "
+        "Top8000 folder to classify every class against its own grid",
+        UserWarning, stacklevel=stacklevel,
+    )
 
 
 def _residue_label(row: Any) -> str:
@@ -519,10 +749,12 @@ def summary(
     Returns
     -------
     pandas.DataFrame
-        One row per group: ``residues`` (with both φ and ψ), ``favored``, ``allowed``,
-        ``outliers`` (counts; *allowed* excludes favored), ``pct_favored``, ``pct_allowed``
-        (favored + allowed, MolProbity's "allowed"), ``pct_outliers`` and ``outlier_residues``
-        (``"chain resseq+icode resname"``, comma-separated).
+        One row per group: ``residues`` (with both φ and ψ, and classified), ``favored``,
+        ``allowed``, ``outliers`` (counts; *allowed* excludes favored), ``pct_favored``,
+        ``pct_allowed`` (favored + allowed, MolProbity's "allowed"), ``pct_outliers`` and
+        ``outlier_residues`` (``"chain resseq+icode resname"``, comma-separated). A group
+        with no classified residue (e.g. a single residue, or a chain of isolated residues)
+        keeps its row, with 0 residues and NaN percentages.
 
     Raises
     ------
@@ -534,22 +766,23 @@ def summary(
     >>> from shapeoverlap.rama import example_structure, phi_psi, summary
     >>> s = summary(phi_psi(example_structure()))
     >>> s[["residues", "favored", "allowed", "outliers"]].iloc[0].tolist()
-    [56, 55, 1, 0]
+    [56, 56, 0, 0]
     """
     if not isinstance(angles, pd.DataFrame):
         raise TypeError(f"angles must be a pandas DataFrame; got {type(angles).__name__}")
-    table = angles if "region" in angles.columns else classify(angles, reference)
+    table = angles if "region" in angles.columns else _classify(angles, reference, stacklevel=4)
     if by is None:
         by = [c for c in ("structure", "model") if c in table.columns]
     by = list(by)
     missing = [c for c in by if c not in table.columns]
     if missing:
         raise ValueError(f"by names missing column(s) {missing}; columns: {list(table.columns)}")
-    done = table[table["region"].notna()]
     rows = []
-    groups = done.groupby(by, sort=False) if by else [((), done)]
-    for key, g in groups:
+    # every group of the input gets a row, also one where no residue has both angles
+    groups = table.groupby(by, sort=False, dropna=False) if by else [((), table)]
+    for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
+        g = group[group["region"].notna()]
         n = len(g)
         fav = int((g["region"] == "favored").sum())
         allw = int((g["region"] == "allowed").sum())

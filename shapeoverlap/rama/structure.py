@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import lzma
 import math
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -34,6 +36,10 @@ _WATERS = frozenset({"HOH", "WAT", "DOD", "H2O", "TIP", "TIP3", "SOL"})
 _PDB_SUFFIXES = {".pdb": "pdb", ".ent": "pdb", ".cif": "cif", ".mmcif": "cif"}
 _FORMATS = {"pdb": "pdb", "cif": "cif", "mmcif": "cif"}
 CIS_LIMIT = 30.0
+_COMPRESSED = (".gz", ".bz2", ".xz")
+#: What a damaged file raises while it is read: I/O errors, and the decompressors' own errors
+#: (zlib's and lzma's do not derive from OSError; bz2 raises OSError itself).
+_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
 def _amino_acid_names() -> frozenset[str]:
@@ -61,13 +67,13 @@ def _format_of(path: Path, fmt: str | None) -> str:
             raise ValueError(f"format must be one of 'pdb', 'cif', 'mmcif' or None; got {fmt!r}")
         return _FORMATS[fmt.lower()]
     suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in (".gz", ".bz2"):
+    if suffixes and suffixes[-1] in _COMPRESSED:
         suffixes = suffixes[:-1]
     if suffixes and suffixes[-1] in _PDB_SUFFIXES:
         return _PDB_SUFFIXES[suffixes[-1]]
     raise ValueError(
         f"cannot tell the format of {str(path)!r} from its extension; use .pdb, .ent, .cif or "
-        ".mmcif (optionally .gz/.bz2) or pass format='pdb' or format='cif'"
+        ".mmcif (optionally .gz/.bz2/.xz) or pass format='pdb' or format='cif'"
     )
 
 
@@ -77,7 +83,23 @@ def _open_text(path: Path) -> IO[str]:
         return gzip.open(path, "rt", encoding="utf-8", errors="replace")
     if suffix == ".bz2":
         return bz2.open(path, "rt", encoding="utf-8", errors="replace")
+    if suffix == ".xz":
+        return lzma.open(path, "rt", encoding="utf-8", errors="replace")
     return open(path, encoding="utf-8", errors="replace")
+
+
+def _unreadable(path: Path, exc: BaseException) -> FileFormatError:
+    """Build the error for a file that cannot be read or decompressed; it names the file."""
+    detail = str(exc).strip() or type(exc).__name__
+    # a decompressor's complaint, not the operating system's (those carry an errno)
+    corrupt = isinstance(exc, (zlib.error, lzma.LZMAError, EOFError)) or (
+        isinstance(exc, OSError) and exc.errno is None
+    )
+    if corrupt and path.suffix.lower() in _COMPRESSED:
+        return FileFormatError(
+            f"{path}: cannot read the file: corrupt or truncated {path.suffix} data ({detail})"
+        )
+    return FileFormatError(f"{path}: cannot read the file ({detail})")
 
 
 def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]:
@@ -92,6 +114,10 @@ def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]
                 f"source must be a path, a Biopython Structure or Model; got a Biopython "
                 f"entity of level {level!r} (pass chain.get_parent() or the structure)"
             )
+        if level == "M":
+            parent = source.get_parent()
+            where = f"{parent.id} " if parent is not None else ""
+            return source, f"{where}model {_model_number(source)}"
         return source, str(getattr(source, "id", "structure"))
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(
@@ -114,8 +140,8 @@ def load_structure(source: Any, *, format: str | None = None) -> tuple[Any, str]
             warnings.simplefilter("ignore")
             with _open_text(path) as handle:
                 structure = parser.get_structure(path.name.split(".")[0], handle)
-    except (OSError, EOFError) as exc:
-        raise FileFormatError(f"{path}: cannot read the file ({exc})") from exc
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
     except Exception as exc:  # Biopython raises many kinds on malformed input
         kind = "PDB" if fmt == "pdb" else "mmCIF"
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -172,11 +198,21 @@ def _choose_residue(res: Any, altloc: str | None) -> Any:
     return max(children, key=score)
 
 
+def _model_number(mod: Any) -> int:
+    """0-based number of a Biopython Model: its own ``id`` (its place in the parsed file)."""
+    mid = getattr(mod, "id", 0)
+    return int(mid) if isinstance(mid, (int, np.integer)) and not isinstance(mid, bool) else 0
+
+
 def _iter_models(structure: Any, model: int | None, name: str) -> Iterator[tuple[int, Any]]:
     if structure.get_level() == "M":
-        if model not in (None, 0):
-            raise ValueError(f"model={model!r} but source is a single Biopython Model; use 0")
-        yield 0, structure
+        number = _model_number(structure)
+        if model not in (None, number):
+            raise ValueError(
+                f"model={model!r} but source is a single Biopython Model (model {number}); "
+                f"pass model=None or model={number}"
+            )
+        yield number, structure
         return
     models = structure.get_list()
     if model is None:
@@ -190,12 +226,18 @@ def _iter_models(structure: Any, model: int | None, name: str) -> Iterator[tuple
     yield model, models[model]
 
 
+_COLS = ("model", "chain", "resseq", "icode", "resname", "altloc", "hetero", "bfactor",
+         "occupancy")
+
+
 def _extract(
-    structure: Any, model: int | None, altloc: str | None, name: str
+    structure: Any, model: int | None, altloc: str | None, name: str, altlocs: set[str]
 ) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray]:
-    cols: dict[str, list[Any]] = {k: [] for k in
-                                  ("model", "chain", "resseq", "icode", "resname", "altloc",
-                                   "hetero")}
+    """Rows and ``(n, 3, 3)`` N/CA/C coordinates of a Biopython Structure or Model.
+
+    ``altlocs`` collects the alternate-location ids of the backbone atoms seen.
+    """
+    cols: dict[str, list[Any]] = {k: [] for k in _COLS}
     nan3 = (math.nan, math.nan, math.nan)
     coords: list[tuple[float, ...]] = []
     chain_key: list[int] = []
@@ -221,14 +263,22 @@ def _extract(
                 alt = altloc if altloc is not None else _residue_altloc(bb)
                 used = ""
                 row: list[float] = []
+                bmax, omin = -math.inf, math.inf
                 for atom in bb:
                     if atom is None:
                         row.extend(nan3)
                         continue
+                    if atom.is_disordered():
+                        altlocs.update(c.get_altloc() for c in atom.disordered_get_list())
+                    elif atom.get_altloc().strip():
+                        altlocs.add(atom.get_altloc().strip())
                     chosen = _pick_child(atom, alt)
                     if chosen.get_altloc().strip():
                         used = used or chosen.get_altloc().strip()
                     row.extend(chosen.coord.tolist())
+                    occ = chosen.get_occupancy()
+                    bmax = max(bmax, float(chosen.get_bfactor() or 0.0))
+                    omin = min(omin, 0.0 if occ is None else float(occ))
                 coords.append(tuple(row))
                 chain_key.append(key)
                 cols["model"].append(m)
@@ -238,19 +288,19 @@ def _extract(
                 cols["resname"].append(resname)
                 cols["altloc"].append(used)
                 cols["hetero"].append(hetflag.startswith("H_") and not known)
+                cols["bfactor"].append(bmax if bmax > -math.inf else math.nan)
+                cols["occupancy"].append(omin if omin < math.inf else math.nan)
     xyz = np.asarray(coords, dtype=float).reshape(-1, 3, 3)
     return cols, xyz, np.asarray(chain_key, dtype=np.int64)
 
 
 def _extract_records(
-    models: Any, model: int | None, altloc: str | None, name: str
+    models: Any, model: int | None, altloc: str | None, name: str, altlocs: set[str]
 ) -> tuple[dict[str, list[Any]], np.ndarray, np.ndarray]:
     """As :func:`_extract`, from the lean reader's records."""
     from ._reader import pick
 
-    cols: dict[str, list[Any]] = {k: [] for k in
-                                  ("model", "chain", "resseq", "icode", "resname", "altloc",
-                                   "hetero")}
+    cols: dict[str, list[Any]] = {k: [] for k in _COLS}
     nan3 = (math.nan, math.nan, math.nan)
     coords: list[tuple[float, ...]] = []
     chain_key: list[int] = []
@@ -282,24 +332,30 @@ def _extract_records(
                 known = resname in aa
                 if not known and any(a is None for a in bb):
                     continue
+                for confs in bb:
+                    if confs is not None:
+                        altlocs.update(c[0] for c in confs if c[0])
                 alt = altloc
                 if alt is None:
                     scores: dict[str, float] = {}
                     for confs in bb:
                         if confs is not None and any(c[0] for c in confs):
-                            for a, occ, _ in confs:
-                                scores[a] = max(scores.get(a, -1.0), occ)
+                            for c in confs:
+                                scores[c[0]] = max(scores.get(c[0], -1.0), c[1])
                     if scores:
                         alt = max(scores, key=lambda k: scores[k])
                 used = ""
                 row: list[float] = []
+                bmax, omin = -math.inf, math.inf
                 for confs in bb:
                     if confs is None:
                         row.extend(nan3)
                         continue
-                    a, xyz = pick(confs, alt)
+                    a, occ, xyz, bfac = pick(confs, alt)
                     used = used or a
                     row.extend(xyz)
+                    bmax = max(bmax, bfac)
+                    omin = min(omin, occ)
                 coords.append(tuple(row))
                 chain_key.append(key)
                 cols["model"].append(m)
@@ -309,6 +365,8 @@ def _extract_records(
                 cols["resname"].append(resname)
                 cols["altloc"].append(used)
                 cols["hetero"].append(het.startswith("H_") and not known)
+                cols["bfactor"].append(bmax if bmax > -math.inf else math.nan)
+                cols["occupancy"].append(omin if omin < math.inf else math.nan)
     # single precision, as Biopython stores coordinates: both input paths agree exactly
     xyz_arr = np.asarray(coords, dtype=np.float32).astype(float).reshape(-1, 3, 3)
     return cols, xyz_arr, np.asarray(chain_key, dtype=np.int64)
@@ -320,10 +378,8 @@ def _variant_score(res: Any, altloc: str | None) -> tuple[int, float]:
     confs = res.atoms.get("CA")
     if not confs:
         return 0, 0.0
-    has_alt = int(altloc is not None and any(a == altloc for a, _, _ in confs))
-    a, _ = pick(confs, altloc)
-    occ = next(o for c, o, _ in confs if c == a)
-    return has_alt, occ
+    has_alt = int(altloc is not None and any(c[0] == altloc for c in confs))
+    return has_alt, pick(confs, altloc)[1]
 
 
 def _read_file(source: Any, fmt: str | None) -> tuple[Any, str]:
@@ -339,8 +395,8 @@ def _read_file(source: Any, fmt: str | None) -> tuple[Any, str]:
     try:
         with _open_text(path) as handle:
             models = read_atoms(handle, kind, str(path))
-    except (OSError, EOFError) as exc:
-        raise FileFormatError(f"{path}: cannot read the file ({exc})") from exc
+    except _READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
     return models, str(path)
 
 
@@ -365,6 +421,7 @@ def phi_psi(
     format: Literal["pdb", "cif", "mmcif"] | None = None,
     altloc: str | None = None,
     max_bond: float = 1.8,
+    quality: bool = False,
 ) -> pd.DataFrame:
     r"""Backbone dihedral angles and MolProbity residue classes of every residue.
 
@@ -372,18 +429,26 @@ def phi_psi(
     ----------
     source : str, os.PathLike or Bio.PDB.Structure.Structure
         A PDB (``.pdb``, ``.ent``) or mmCIF (``.cif``, ``.mmcif``) file, optionally compressed
-        (``.gz``, ``.bz2``), or a Biopython Structure (or Model).
+        (``.gz``, ``.bz2``, ``.xz``), or a Biopython Structure (or Model).
     model : int, optional
-        0-based position of the model to read (as Biopython); every model by default.
+        0-based position of the model to read (as Biopython); every model by default. For a
+        Biopython Model, only ``None`` or the Model's own number (its ``id``) is accepted.
     format : {"pdb", "cif", "mmcif"}, optional
         File format; taken from the extension by default.
     altloc : str, optional
         Alternate location to use where a backbone atom has several (e.g. ``"B"``); atoms
         without it keep their only (or highest-occupancy) position. By default, each residue
-        takes the altloc with the highest occupancy over its N, CA and C atoms.
+        takes the altloc with the highest occupancy over its N, CA and C atoms. An altloc that
+        no backbone atom uses gives a warning (naming the altlocs the structure has).
     max_bond : float, default 1.8
         Two consecutive residues are joined only when C(i)–N(i+1) is shorter than this (Å);
         no angle spans a longer gap (a chain break). Predicted models may need more.
+    quality : bool, default False
+        Add the columns :func:`build_reference` filters on: ``bfactor`` (largest B factor of
+        the N, CA and C atoms used, Å²), ``occupancy`` (their smallest occupancy), ``tau``
+        (the N–CA–C angle, degrees) and ``near_break`` (True unless residues i−1 and i+1 both
+        exist and are peptide-bonded on their far sides too: i is within one residue of a
+        chain end or break).
 
     Returns
     -------
@@ -391,7 +456,10 @@ def phi_psi(
         One row per amino-acid residue, in file order, with columns ``model`` (0-based),
         ``chain``, ``resseq``, ``icode`` (``''`` when blank), ``resname``, ``phi``, ``psi``,
         ``omega`` (degrees in ``(-180, 180]``, NaN where undefined), ``category`` (see
-        Notes) and ``altloc`` (the alternate location used for the backbone, ``''`` if none).
+        Notes) and ``altloc`` (the alternate location used for the backbone, ``''`` if none);
+        with ``quality=True`` also ``bfactor``, ``occupancy``, ``tau`` and ``near_break``.
+        For a Biopython Model, ``model`` is the Model's own number (``id``), as when the
+        file is read with that ``model=``.
 
     Raises
     ------
@@ -403,6 +471,11 @@ def phi_psi(
         If ``format``, ``model``, ``altloc`` or ``max_bond`` are invalid.
     TypeError
         If ``source`` is neither a path nor a Biopython Structure.
+
+    Warns
+    -----
+    UserWarning
+        If ``altloc`` is given but no backbone atom of the structure uses it.
 
     See Also
     --------
@@ -428,9 +501,15 @@ def phi_psi(
     Files are read by a lean reader of the atom records that follows Biopython's conventions
     (author chain ids and numbers, HOH/WAT waters, point mutations as alternative residues;
     coordinates kept in single precision, as Biopython stores them), so a path and the
-    Biopython Structure parsed from it give the same table. A point mutation (one residue id,
-    two residue names) is resolved like an altloc: the variant whose CA has the highest
-    occupancy (or carries ``altloc``).
+    Biopython Structure parsed from it give the same table. A corrupt or truncated compressed
+    file raises :class:`~shapeoverlap.errors.FileFormatError` naming the file.
+
+    A point mutation (one residue id, two or more residue names with partial occupancies, e.g.
+    PDB 3JQH residue A1 PRO 0.83 / SER 0.17) is resolved like an altloc: the variant whose CA
+    has the highest occupancy (or carries ``altloc``), for its name, class and backbone. This
+    departs on purpose from Biopython's ``PPBuilder``, which keeps whichever variant was read
+    last (the SER of 3JQH A1, the 0.17-occupancy GLU of A15, whose φ/ψ differ from the
+    0.50-occupancy ARG's by 10° and 17°): the table describes the main conformer.
 
     Examples
     --------
@@ -456,16 +535,31 @@ def phi_psi(
     sel = None if model is None else int(model)
     from ._reader import UnloopedAtomSite
 
+    altlocs: set[str] = set()
     if isinstance(source, (str, os.PathLike)):
         try:
             models, name = _read_file(source, format)
-            cols, xyz, chain_key = _extract_records(models, sel, altloc, name)
+            cols, xyz, chain_key = _extract_records(models, sel, altloc, name, altlocs)
         except UnloopedAtomSite:  # rare legal layout: Biopython's general reader
             structure, name = load_structure(source, format=format)
-            cols, xyz, chain_key = _extract(structure, sel, altloc, name)
+            cols, xyz, chain_key = _extract(structure, sel, altloc, name, altlocs)
     else:
         structure, name = load_structure(source, format=format)
-        cols, xyz, chain_key = _extract(structure, sel, altloc, name)
+        cols, xyz, chain_key = _extract(structure, sel, altloc, name, altlocs)
+    if altloc is not None and altloc not in altlocs:
+        import warnings
+
+        if altlocs:
+            present = f"its backbone altlocs are {', '.join(map(repr, sorted(altlocs)))}"
+            way_out = "pass one of those, or altloc=None,"
+        else:
+            present = "it has no alternate locations"
+            way_out = "pass altloc=None"
+        warnings.warn(
+            f"altloc={altloc!r} is not used by any backbone atom of {name} ({present}); each "
+            f"residue keeps its highest-occupancy conformer; {way_out} to silence this warning",
+            UserWarning, stacklevel=2,
+        )
     n = len(chain_key)
     if n == 0:
         raise FileFormatError(
@@ -517,4 +611,21 @@ def phi_psi(
         "category": _categories(resname, omega, next_pro),
         "altloc": cols["altloc"],
     })
+    if quality:
+        frame["bfactor"] = np.asarray(cols["bfactor"], dtype=float)
+        frame["occupancy"] = np.asarray(cols["occupancy"], dtype=float)
+        # residues i-1 and i+1 both exist and are bonded on their far sides too
+        inner = np.zeros(n, dtype=bool)
+        if n >= 5:
+            inner[2:-2] = link[:-3] & link[1:-2] & link[2:-1] & link[3:]
+        frame["near_break"] = ~inner
+        frame["tau"] = _bond_angle(N, CA, C)
     return frame
+
+
+def _bond_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Angle a-b-c in degrees, row by row (NaN where an atom is missing)."""
+    u, v = a - b, c - b
+    with np.errstate(invalid="ignore"):
+        cos = np.einsum("ij,ij->i", u, v) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+        return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
