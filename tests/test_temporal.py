@@ -367,29 +367,6 @@ class TestTiou:
             assert res is out
             np.testing.assert_array_equal(out, tiou_matrix(x, y, **kw))
 
-    def test_compiled_equals_numpy_bit_for_bit(self, tiou_path, monkeypatch):
-        # tracks, zero-length events at one instant, a third of the pairs overlapping
-        from shapeoverlap.temporal import _metrics
-
-        rng = np.random.default_rng(31)
-        n, m = 300, 260
-        sa, sb = rng.uniform(0, 50, n), rng.uniform(0, 50, m)
-        ea = sa + rng.uniform(0, 40, n) * (rng.uniform(size=n) > 0.05)  # some zero-length
-        eb = sb + rng.uniform(0, 40, m) * (rng.uniform(size=m) > 0.05)
-        ea[:3] = sb[:3] = eb[:3] = sa[:3]  # zero-length events at the same instant
-        a = EventList.from_arrays(sa, ea, track=rng.integers(0, 3, n))
-        b = EventList.from_arrays(sb, eb, track=rng.integers(0, 3, m))
-        got = tiou_matrix(a, b)
-        monkeypatch.setattr(_metrics._jit, "tiou_rows", lambda: None)
-        want = tiou_matrix(a, b)
-        np.testing.assert_array_equal(got, want)
-        assert (got[:3, :3] == 0).all()
-        assert 0.1 < (want > 0).mean() < 1 / 3  # a third of the pairs share a track
-        brute = np.array([[brute_tiou((sa[i], ea[i]), (sb[j], eb[j]))
-                           if a.frame.track[i] == b.frame.track[j] else 0.0
-                           for j in range(0, m, 7)] for i in range(0, n, 5)])
-        np.testing.assert_allclose(got[::5, ::7], brute, rtol=1e-12, atol=0)
-
     def test_out_errors(self):
         a, b = [[0, 1], [2, 3]], [[0, 1]]
         with pytest.raises(TypeError, match="out must be a numpy.ndarray; got list"):
@@ -436,6 +413,33 @@ class TestTiou:
         ev = EventList.from_arrays([0], [1], period=24)
         with pytest.raises(ValueError, match=r"a and b have different periods \(24.0 and None"):
             tiou_matrix(ev, EventList.from_arrays([0], [1]))
+
+
+def test_compiled_tiou_equals_numpy_bit_for_bit(monkeypatch):
+    # tracks, zero-length events at one instant, a third of the pairs overlapping
+    from shapeoverlap.temporal import _metrics
+
+    if _metrics._jit.tiou_rows() is None:
+        pytest.skip("numba is not installed")
+    monkeypatch.setattr(_metrics, "_JIT_MIN_PAIRS", 0)
+    rng = np.random.default_rng(31)
+    n, m = 300, 260
+    sa, sb = rng.uniform(0, 50, n), rng.uniform(0, 50, m)
+    ea = sa + rng.uniform(0, 40, n) * (rng.uniform(size=n) > 0.05)  # some zero-length
+    eb = sb + rng.uniform(0, 40, m) * (rng.uniform(size=m) > 0.05)
+    ea[:3] = sb[:3] = eb[:3] = sa[:3]  # zero-length events at the same instant
+    ta, tb = rng.integers(0, 3, n), rng.integers(0, 3, m)
+    a = EventList.from_arrays(sa, ea, track=ta)
+    b = EventList.from_arrays(sb, eb, track=tb)
+    got = tiou_matrix(a, b)
+    monkeypatch.setattr(_metrics._jit, "tiou_rows", lambda: None)
+    want = tiou_matrix(a, b)
+    np.testing.assert_array_equal(got, want)
+    assert (got[:3, :3] == 0).all()
+    assert 0.1 < (want > 0).mean() < 1 / 3  # a third of the pairs share a track
+    brute = np.array([[brute_tiou((sa[i], ea[i]), (sb[j], eb[j])) if ta[i] == tb[j] else 0.0
+                       for j in range(0, m, 7)] for i in range(0, n, 5)])
+    np.testing.assert_allclose(got[::5, ::7], brute, rtol=1e-12, atol=0)
 
 
 # ------------------------------------------------------------------ matching
