@@ -343,16 +343,16 @@ def test_cli_output_folders_checked_before_scoring(cohort, capsys, monkeypatch):
     monkeypatch.chdir(cohort)
     for argv, match in [
         (["--pairs", "pairs.csv", "--csv", "nodir/out.csv"],
-         "--csv 'nodir/out.csv': folder 'nodir' does not exist"),
+         "--csv 'nodir/out.csv': the folder 'nodir' does not exist"),
         (["pred0.nii.gz", "ref0.nii.gz", "--json", "no/such/o.json"],
-         "--json 'no/such/o.json': folder 'no/such' does not exist"),
+         "--json 'no/such/o.json': the folder 'no/such' does not exist"),
         (["pred0.nii.gz", "ref0.nii.gz", "--csv", "."], "--csv '.' is a folder"),
         (["pred0.nii.gz", "ref0.nii.gz", "--plot", "nodir/f.png"],
-         "--plot 'nodir/f.png': folder 'nodir' does not exist"),
+         "--plot 'nodir/f.png': the folder 'nodir' does not exist"),
     ]:
         assert main(["seg", *argv]) == 2
         err = capsys.readouterr().err.strip()
-        assert err == f"shapeoverlap seg: error: {match}; create it first" or \
+        assert err == f"shapeoverlap seg: error: {match}; create it or write elsewhere" or \
             err == f"shapeoverlap seg: error: {match}; give a file name"
 
 

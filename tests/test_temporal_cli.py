@@ -89,7 +89,7 @@ def test_subset_and_track(tmp_path, capsys):
                                                "['default']"),
         (["--subset", "validation"], "subset= selects videos of ActivityNet JSON"),
         (["--period", "24"], "times must lie in [0, period] = [0, 24.0]; got start 30.0"),
-        (["--csv", "no/such/dir/x.csv"], "--csv 'no/such/dir/x.csv': folder 'no/such/dir' "
+        (["--csv", "no/such/dir/x.csv"], "--csv 'no/such/dir/x.csv': the folder 'no/such/dir' "
                                          "does not exist"),
         (["--plot", "."], "--plot '.'"),
     ],

@@ -10,7 +10,13 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ShapeOverlapError
-from ._output import add_output_options, check_figure_path, print_table, write_tables
+from ._output import (
+    add_output_options,
+    check_figure_path,
+    check_output_folders,
+    print_table,
+    write_tables,
+)
 
 __all__ = ["rama_section", "register", "run"]
 
@@ -56,24 +62,6 @@ def _reference_arg(value: str) -> Any:
     return path
 
 
-def _check_output_paths(args: argparse.Namespace) -> None:
-    """Refuse, before any work, an output path whose folder is missing or that is a folder."""
-    for option, value in (("--csv", args.csv), ("--json", args.json), ("--plot", args.plot),
-                          ("--residues", args.residues)):
-        if not value:
-            continue
-        path = Path(value)
-        folder = path.parent
-        if path.is_dir():
-            raise IsADirectoryError(f"{option} {value!r} is a folder; give a file name")
-        if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise FileNotFoundError(
-                f"{option} {value!r}: the folder {str(folder)!r} {what}; create it or write "
-                "elsewhere"
-            )
-
-
 def _note(message: str) -> None:
     print(f"shapeoverlap rama: {message}", file=sys.stderr)
 
@@ -92,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     from ..rama.reference import _read_single_file, _single_file
 
     figure = check_figure_path(args.plot)
-    _check_output_paths(args)
+    check_output_folders(csv=args.csv, json=args.json, plot=args.plot,
+                         residues=args.residues)
     ref = _reference_arg(args.reference)
     one_file = _single_file(ref)
     if one_file is not None:
