@@ -760,7 +760,7 @@ def test_build_reference_filters_and_small_classes():
 
 
 def test_embedded_reference_is_filtered(shared_data):
-    """The shipped angles pass the default filters; the bad residues the review found are out."""
+    """The shipped angles pass the default filters; residues known to be bad are out."""
     counts = {c: reference(c).attrs["n_angles"] for c in CATEGORIES}
     assert counts == {"general": 5254, "glycine": 434, "trans-proline": 262, "cis-proline": 12,
                       "pre-proline": 255, "ile-val": 903}
