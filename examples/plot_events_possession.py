@@ -1,6 +1,6 @@
 """
 Possession time: from per-frame boxes to intervals in time
-=========================================================
+==========================================================
 
 A tracker follows a ball through a 20-second clip. For every frame we have the tracker's box
 and a reference box. Where the two boxes overlap well (box IoU ≥ τ) the tracker "possesses"

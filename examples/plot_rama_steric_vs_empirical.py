@@ -11,10 +11,11 @@ We compare, on the periodic φ/ψ torus,
 * the hard-sphere allowed regions of an alanine dipeptide (``normal`` and ``outer`` contact
   limits), and
 * the empirical regions of the embedded reference: the 98 % and 99.95 % highest-density
-  regions of a von Mises KDE of about 7800 non-Gly, non-Pro, non-Ile/Val residues from the
-  CC0 PDB entries shipped with the package.
+  regions of a von Mises KDE of about 5,250 quality-filtered non-Gly, non-Pro, non-Ile/Val
+  residues from the CC0 PDB entries shipped with the package.
 
-IoU and Dice come from the core measures: cell areas from the coordinates, in degrees².
+IoU and Dice come from the core measures, with cell areas from the coordinates; the tables
+report areas as fractions of the torus.
 """
 
 # %%
