@@ -442,6 +442,28 @@ def test_compiled_tiou_equals_numpy_bit_for_bit(monkeypatch):
     np.testing.assert_allclose(got[::5, ::7], brute, rtol=1e-12, atol=0)
 
 
+def test_every_path_gives_a_pair_the_same_tiou(monkeypatch):
+    # events straddling 0, where start + length often differs from the end in the last bit
+    from shapeoverlap.temporal import _metrics
+
+    rng = np.random.default_rng(41)
+    s = rng.uniform(-3, 0, 200)
+    a = np.round(np.column_stack([s, s + rng.uniform(0.1, 4, 200)]), 2)
+    s = rng.uniform(-3, 0, 150)
+    b = np.round(np.column_stack([s, s + rng.uniform(0.1, 4, 150)]), 2)
+    sparse = tiou_matrix(a, b, sparse=True).toarray()
+    monkeypatch.setattr(_metrics._jit, "tiou_rows", lambda: None)
+    dense = tiou_matrix(a, b)  # NumPy blocks: most pairs overlap
+    far = np.vstack([a, a + 1e4 * np.arange(1, 41).repeat(5)[:, None]])  # few overlaps now
+    pairs_path = tiou_matrix(far, b)[:200]
+    np.testing.assert_array_equal(dense, sparse)
+    np.testing.assert_array_equal(pairs_path, sparse)
+    # a threshold equal to a pair's tIoU keeps that pair (tIoU >= t, no tolerance)
+    i, j = np.unravel_index(np.argmax(dense), dense.shape)
+    got = match(a[[i]], b[[j]], tiou=float(dense[i, j]))
+    assert got[["ref", "pred"]].values.tolist() == [[0, 0]]
+
+
 # ------------------------------------------------------------------ matching
 class TestMatch:
     def test_hand(self):

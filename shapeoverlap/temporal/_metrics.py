@@ -98,19 +98,27 @@ def _geometry(ev: EventList) -> tuple[np.ndarray, np.ndarray]:
     return s0, length
 
 
-def _pair_tiou(
-    sa: np.ndarray, la: np.ndarray, sb: np.ndarray, lb: np.ndarray, period: float | None
-) -> np.ndarray:
-    """Compute the tIoU of aligned pairs (broadcasting); 0 for two zero-length events."""
-    if period is None:
-        inter = np.minimum(sa + la, sb + lb) - np.maximum(sa, sb)
+def _pair_tiou(a: EventList, b: EventList, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Compute the tIoU of the pairs ``(a[i], b[j])``; 0 for two zero-length events.
+
+    On a plain time line this is the arithmetic of :func:`tiou_matrix`'s dense path, from the
+    ends themselves (``start + length`` can differ from the end in the last bit), so every
+    function gives a pair the same tIoU and thresholds agree to the last bit.
+    """
+    if a.period is None:
+        sa, ea, sb, eb = a.starts[i], a.ends[i], b.starts[j], b.ends[j]
+        inter = np.minimum(ea, eb) - np.maximum(sa, sb)
         np.maximum(inter, 0.0, out=inter)
+        union = ((ea - sa) + (eb - sb)) - inter
     else:
+        s_a, l_a = _geometry(a)
+        s_b, l_b = _geometry(b)
+        sa, la, sb, lb = s_a[i], l_a[i], s_b[j], l_b[j]
         inter = np.zeros(np.broadcast_shapes(sa.shape, sb.shape))
         for k in (-1.0, 0.0, 1.0):
-            sk = sb + k * period
+            sk = sb + k * a.period
             inter += np.maximum(np.minimum(sa + la, sk + lb) - np.maximum(sa, sk), 0.0)
-    union = la + lb - inter
+        union = la + lb - inter
     ok = union > 0
     return np.where(ok, inter / np.where(ok, union, 1.0), 0.0)
 
@@ -131,9 +139,7 @@ def _overlap_pairs(
         )
         key = np.unique(ra[pi].astype(np.int64) * max(len(b), 1) + rb[pj])
         i, j = key // max(len(b), 1), key % max(len(b), 1)
-    s_a, l_a = _geometry(a)
-    s_b, l_b = _geometry(b)
-    t = _pair_tiou(s_a[i], l_a[i], s_b[j], l_b[j], p)
+    t = _pair_tiou(a, b, i, j)
     keep = t > 0
     return i[keep], j[keep], t[keep]
 
@@ -804,9 +810,7 @@ def evaluate(
                 raise ValueError(f"{name} must be a finite number >= 0; got {v!r}")
         i, j = _collar_pairs(r, p, float(collar), float(percentage_of_length),
                              bool(evaluate_offset))
-        s_a, l_a = _geometry(r)
-        s_b, l_b = _geometry(p)
-        w = _pair_tiou(s_a[i], l_a[i], s_b[j], l_b[j], r.period)
+        w = _pair_tiou(r, p, i, j)
     sel = _assign(i, j, w, r, p, method)
     n = len(labs)
     ref_lab = codes_of(r, "label", labs)
