@@ -462,3 +462,45 @@ def test_identical_rotated_boxes_have_zero_gradient():
     axis = torch.tensor([[0.0, 0, 2, 1]], dtype=torch.float64, requires_grad=True)
     B.loss(axis, torch.tensor([[0.0, 0, 2, 1]], dtype=torch.float64), "iou").backward()
     assert axis.grad.abs().max() == 0
+
+
+class TestMixedOperands:
+    def test_lists_beside_tensors_everywhere(self):
+        t = torch.tensor([[0.0, 0, 2, 2]], dtype=torch.float64)
+        for fn in (B.pairwise_iou, B.pairwise_giou, B.pairwise_diou, B.pairwise_ciou):
+            for got in (fn(t, [[0, 0, 1, 1]]), fn([[0, 0, 1, 1]], t)):
+                assert isinstance(got, torch.Tensor)
+                assert got.shape == (1, 1)
+        assert float(B.pairwise_iou(t, [[0, 0, 1, 1]])[0, 0]) == 0.25
+        labels, matched = B.assign([[0, 0, 1, 1.0], [0, 0, 2, 2]], torch.tensor([[0, 0, 1, 1.1]]))
+        assert isinstance(labels, torch.Tensor)
+        assert labels.tolist() == [1, 0]
+        assert matched.tolist() == [0, 0]
+
+    def test_meta_tensors_are_refused_by_name(self):
+        cpu = torch.tensor([[0, 0, 1, 1.0], [0, 0, 1, 1.2]])
+        meta = torch.ones(2, device="meta")
+        with pytest.raises(ValueError, match="boxes is on device cpu but scores is on device "
+                                             "meta"):
+            B.nms(cpu, meta, 0.5)
+        with pytest.raises(ValueError, match="but classes is on device meta"):
+            B.nms(cpu, torch.ones(2), 0.5, classes=meta)
+        with pytest.raises(ValueError, match="boxes is on the meta device, which holds no "
+                                             "values"):
+            B.rotated_nms(torch.zeros((2, 5), device="meta"), meta, 0.5)
+        with pytest.raises(ValueError, match="target is on the meta device"):
+            B.loss(np.array([[0.0, 0, 1, 1]]), torch.zeros((1, 4), device="meta"))
+        with pytest.raises(ValueError, match="meta device holds no values"):
+            B.convert_angle(torch.zeros((1, 5), device="meta"))
+
+    def test_bfloat16_in_host_side_functions(self):
+        boxes = torch.tensor([[0, 0, 1, 1.0], [0, 0, 1, 1.2], [3, 3, 4, 4]],
+                             dtype=torch.bfloat16)
+        scores = torch.tensor([0.5, 0.9, 0.1], dtype=torch.bfloat16)
+        assert B.nms(boxes, scores, 0.5).tolist() == [1, 2]
+        labels, _ = B.assign(boxes, boxes[:1])
+        assert labels.tolist() == [1, 1, 0]
+        rot = B.convert_angle(torch.tensor([[0, 0, 1, 3, 0.0]], dtype=torch.bfloat16), "rad",
+                              "le90")
+        assert rot.dtype == torch.bfloat16
+        assert rot[0, 2:4].tolist() == [3.0, 1.0]

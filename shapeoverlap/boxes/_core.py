@@ -61,10 +61,15 @@ def _is_numpy(xp: Any) -> bool:
 
 def _to_numpy(x: Any) -> np.ndarray:
     """Return a numpy copy of any array (for error messages and index bookkeeping)."""
+    device = getattr(x, "device", None)
+    if getattr(device, "type", None) == "meta":
+        raise ValueError("a tensor on the meta device holds no values to compute with")
     if hasattr(x, "detach"):
         x = x.detach()
     if hasattr(x, "cpu"):
         x = x.cpu()
+    if str(getattr(x, "dtype", "")) == "torch.bfloat16":  # numpy has no bfloat16
+        x = x.float()
     return np.asarray(x)
 
 
@@ -74,6 +79,7 @@ def _namespace(**operands: Any) -> tuple[Any, Any]:
     Tensors on two devices are refused here, by name, rather than deep inside the kernel;
     numpy arrays and plain sequences beside a tensor are later placed on its device.
     """
+    operands = {name: x for name, x in operands.items() if x is not None}
     xp = _kb.namespace(*operands.values())
     if _is_numpy(xp):
         return xp, None
@@ -91,6 +97,8 @@ def _namespace(**operands: Any) -> tuple[Any, Any]:
                 f"{first[0]} is on device {first[1]} but {name} is on device {dev}; "
                 "move both to one device"
             )
+    if str(first[1]) == "meta":
+        raise ValueError(f"{first[0]} is on the meta device, which holds no values")
     return xp, first[1]
 
 
@@ -571,9 +579,8 @@ del _f
 
 def _pairwise_inputs(a: Any, b: Any, fmt: str, clip: bool) -> tuple[Any, Any, Any]:
     check_choice("fmt", fmt, FMTS)
-    xp = _kb.namespace(a, b)
     for name, x in (("a", a), ("b", b)):
-        shape = tuple(np.shape(x)) if _is_numpy(xp) else tuple(x.shape)
+        shape = tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
         if len(shape) != 2:
             raise ValueError(
                 f"{name} must be a 2-D array of boxes, shape (N, 4) or (N, 6); got shape {shape}"
@@ -1268,7 +1275,7 @@ def assign(
             f"thresholds must satisfy 0 <= neg_iou <= pos_iou <= 1; got neg_iou={neg_iou!r}, "
             f"pos_iou={pos_iou!r}"
         )
-    xp, _ = _namespace(anchors=anchors, targets=targets)
+    xp, device = _namespace(anchors=anchors, targets=targets)
     a_np = _to_numpy(_as_float(anchors, "anchors", xp)).astype(np.float64)
     t_np = _to_numpy(_as_float(targets, "targets", xp)).astype(np.float64)
     if t_np.size == 0 and t_np.ndim <= 2:
@@ -1277,7 +1284,7 @@ def assign(
     n, m = ious.shape
     labels = np.zeros(n, dtype=np.int8)
     if m == 0:
-        return _indices_like((labels, np.full(n, -1, dtype=np.intp)), anchors, xp)
+        return _indices_like((labels, np.full(n, -1, dtype=np.intp)), device, xp)
     matched = np.argmax(ious, axis=1) if n else np.zeros(0, dtype=np.intp)
     best = ious[np.arange(n), matched]
     labels[(best >= neg_iou) & (best < pos_iou)] = -1
@@ -1286,14 +1293,14 @@ def assign(
         top = ious.max(axis=0)
         keep = (ious == top[None, :]) & (top[None, :] > 0)
         labels[keep.any(axis=1)] = 1
-    return _indices_like((labels, matched.astype(np.intp)), anchors, xp)
+    return _indices_like((labels, matched.astype(np.intp)), device, xp)
 
 
-def _indices_like(out: tuple[np.ndarray, ...], like: Any, xp: Any) -> tuple[Any, ...]:
+def _indices_like(out: tuple[np.ndarray, ...], device: Any, xp: Any) -> tuple[Any, ...]:
     """Return integer results as they are for numpy, as int64 arrays on ``like``'s device."""
     if _is_numpy(xp):
         return out
-    return tuple(_index_like(o, like, xp) for o in out)
+    return tuple(_index_like(o, device, xp) for o in out)
 
 
 def _check_scores(scores: Any, n: int) -> np.ndarray:
@@ -1375,7 +1382,7 @@ def nms(boxes: Any, scores: Any, iou_threshold: float, classes: Any = None) -> A
     array([1, 0, 2])
     """
     thr = _check_threshold(iou_threshold)
-    xp = _kb.namespace(boxes)
+    xp, device = _namespace(boxes=boxes, scores=scores, classes=classes)
     b = _to_numpy(_as_float(boxes, "boxes", xp)).astype(np.float64)
     if b.ndim != 2:
         raise ValueError(f"boxes must have shape (N, 4) or (N, 6); got shape {b.shape}")
@@ -1395,7 +1402,7 @@ def nms(boxes: Any, scores: Any, iou_threshold: float, classes: Any = None) -> A
         return np.where(t.ok, t.iou, 0.0)
 
     keep = _greedy(order, row, cls, thr)
-    return keep if _is_numpy(xp) else _index_like(keep, boxes, xp)
+    return keep if _is_numpy(xp) else _index_like(keep, device, xp)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1669,8 +1676,8 @@ def rotated_nms(
     array([0, 1])
     """
     thr = _check_threshold(iou_threshold)
-    xp = _kb.namespace(boxes)
-    x = _rotated(boxes, "boxes", xp, degrees)
+    xp, device = _namespace(boxes=boxes, scores=scores, classes=classes)
+    x = _rotated(boxes, "boxes", xp, degrees, device)
     b = _to_numpy(x).astype(np.float64)
     if b.ndim != 2:
         raise ValueError(f"boxes must have shape (N, 5); got shape {b.shape}")
@@ -1689,14 +1696,12 @@ def rotated_nms(
         return np.asarray(_rotated_iou_flat(a, b[js], np, 0.0))
 
     keep = _greedy(order, row, cls, thr)
-    return keep if _is_numpy(xp) else _index_like(keep, x, xp)
+    return keep if _is_numpy(xp) else _index_like(keep, device, xp)
 
 
-def _index_like(keep: np.ndarray, like: Any, xp: Any) -> Any:
-    """Kept indices as an ``int64`` array on ``like``'s device (array-API input)."""
-    import array_api_compat
-
-    return xp.asarray(keep.astype(np.int64), device=array_api_compat.device(like))
+def _index_like(keep: np.ndarray, device: Any, xp: Any) -> Any:
+    """Kept indices as an ``int64`` array on ``device`` (array-API input)."""
+    return xp.asarray(keep.astype(np.int64), device=device)
 
 
 def convert_angle(boxes: Any, src: str = "rad", dst: str = "rad") -> Any:
