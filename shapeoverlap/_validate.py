@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+import numpy as np
+
 from .errors import EmptyUnionError
 
-__all__ = ["check_choice", "check_empty", "raise_if_empty"]
+__all__ = ["check_choice", "check_empty", "check_flag", "raise_if_empty"]
 
 
 def check_choice(name: str, value: Any, choices: Collection[str]) -> str:
@@ -16,6 +18,13 @@ def check_choice(name: str, value: Any, choices: Collection[str]) -> str:
         opts = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {opts}; got {value!r}")
     return value
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a bool (numpy's too), else raise ``TypeError`` naming it."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
 
 
 def check_empty(empty: Any) -> float | str:

@@ -199,6 +199,11 @@ class TestEventList:
         with pytest.raises(TypeError, match=r"column 'start' must hold numbers; got booleans"):
             EventList.from_arrays([True], [1])
 
+    def test_score_must_be_numeric(self):
+        with pytest.raises(TypeError, match="score must be a number or an array of numbers; "
+                                            "got 'x'"):
+            EventList.from_arrays([0], [1], score="x")
+
     def test_periodic_times_must_lie_on_the_clock(self):
         # seconds on a 24 h clock are a unit mix-up that wrapping would hide
         with pytest.raises(ValueError, match=r"start times must lie in \[0, period\] = "
@@ -402,6 +407,16 @@ class TestTiou:
         np.testing.assert_array_equal(dense, [[0.0, 0.0], [0.0, 2 / 3]])
 
     def test_errors(self):
+        for bad in ("a", 1.5, 0, True):
+            with pytest.raises(ValueError, match=f"chunk_size must be a positive integer; got "
+                                                 f"{bad!r}"):
+                tiou_matrix([[0, 1]], [[0, 1]], chunk_size=bad)
+        with pytest.raises(TypeError, match="sparse must be True or False; got 1"):
+            tiou_matrix([[0, 1]], [[0, 1]], sparse=1)
+        with pytest.raises(TypeError, match="by_label must be True or False; got 'no'"):
+            set_iou([[0, 1]], [[0, 1]], by_label="no")
+        with pytest.raises(TypeError, match="by_label must be True or False; got None"):
+            match([[0, 1]], [[0, 1]], by_label=None)
         with pytest.raises(ValueError, match=r"a must have shape \(N, 2\)"):
             tiou_matrix([1, 2, 3], [[0, 1]])
         with pytest.raises(TypeError, match="b must be an EventList, a DataFrame"):
@@ -687,6 +702,18 @@ class TestEvaluate:
             evaluate(ev, ev, collar="1")
         with pytest.raises(ValueError, match="ref and pred have different periods"):
             evaluate(ev, EventList.from_arrays([0], [1], period=24))
+        with pytest.raises(TypeError, match="evaluate_offset must be True or False; got 'no'"):
+            evaluate(ev, ev, collar=0.2, evaluate_offset="no")
+        micro = EventList.from_arrays([0], [1], label="micro")
+        with pytest.raises(ValueError, match=r"evaluate adds summary rows named 'micro', "
+                                             r"'macro', and the events carry the label\(s\) "
+                                             r"\['micro'\]"):
+            evaluate(micro, micro)
+
+    def test_no_labels_at_all_take_the_empty_value(self):
+        table = evaluate([], [], empty=0.0)
+        assert table[["precision", "recall", "f1"]].values.tolist() == [[0.0] * 3] * 2
+        assert np.isnan(evaluate([], [])["f1"]).all()
 
 
 # ------------------------------------------------------------------ average precision
@@ -765,6 +792,15 @@ class TestAveragePrecision:
         with pytest.raises(ValueError, match="average_precision needs prediction scores but "
                                              "pred has no score column; add a score column$"):
             average_precision(ref, ref)
+        scored = EventList.from_arrays([0], [4], score=[1.0])
+        for ths in ([0.5, 0.5], [0.5, 0.5000000001]):
+            with pytest.raises(ValueError, match=r"thresholds repeat \(compared to 6 decimals\)"):
+                average_precision(ref, scored, thresholds=ths)
+        assert average_precision(ref, scored, thresholds=np.array(0.5)).columns.tolist() == [
+            0.5, "mean"]
+        named = EventList.from_arrays([0], [4], label="mAP", score=[1.0])
+        with pytest.raises(ValueError, match="average_precision adds summary rows named 'mAP'"):
+            average_precision(named, named)
         nan_score = EventList.from_arrays([0, 1], [4, 2], score=[0.5, np.nan])
         with pytest.raises(ValueError, match=r"pred row 1 \(track 'default', label 'event'\) "
                                              r"has no score \(NaN\), start=1.0, end=2.0"):
@@ -803,6 +839,9 @@ class TestCoding:
         assert encode(x, [0.0, 1.0]).shape == (500, 2)
 
     def test_errors(self):
+        with pytest.raises(ValueError, match=r"deltas row 1 = \[0.0, 1000.0\] decodes to a "
+                                             r"length beyond float64"):
+            decode([[0.0, 0.0], [0.0, 1000.0]], [[0.0, 1.0]])
         with pytest.raises(ValueError, match=r"intervals must have end > start to be encoded"):
             encode([[1.0, 1.0]], [[0.0, 1.0]])
         with pytest.raises(ValueError, match=r"anchors must have end > start"):

@@ -81,6 +81,25 @@ def test_subset_and_track(tmp_path, capsys):
         capsys.readouterr().err
 
 
+def test_warnings_are_one_line(tmp_path):
+    # run in a child process: pytest itself records warnings instead of printing them
+    import subprocess
+    import sys
+
+    gt = tmp_path / "gt.json"
+    gt.write_text(json.dumps({"database": {
+        "t1": {"subset": "training", "annotations": [{"segment": [0, 5], "label": "jump"}]},
+        "v1": {"subset": "validation", "annotations": [{"segment": [2, 6], "label": "jump"}]},
+    }}))
+    code = "import sys; from shapeoverlap.cli import main; sys.exit(main(sys.argv[1:]))"
+    run = subprocess.run([sys.executable, "-c", code, "events", str(gt), str(gt)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0
+    assert run.stderr == (f"shapeoverlap events: warning: {str(gt)!r} holds the subsets "
+                          "training, validation, all read; pass subset= ('validation' is what "
+                          "ActivityNet's evaluation scores)\n") * 2
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -214,3 +214,35 @@ def test_format_errors(tmp_path, events):
         write_events(spaced, tmp_path / "a.rttm")
     with pytest.raises(TypeError, match="events must be an EventList; got list"):
         write_events([], tmp_path / "a.csv")
+
+
+def test_subset_on_predictions_and_non_string_subsets(tmp_path):
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"results": {"v": [{"segment": [0, 1], "label": "a",
+                                                   "score": 0.5}]}}))
+    with pytest.raises(ValueError, match=r"subset= selects ground-truth videos, but .* holds "
+                                         r"predictions"):
+        read_events(pred, subset="validation")
+    gt = tmp_path / "gt.json"
+    gt.write_text(json.dumps({"database": {
+        "v1": {"subset": 1, "annotations": [{"segment": [0, 1], "label": "a"}]},
+        "v2": {"subset": 2, "annotations": [{"segment": [2, 3], "label": "a"}]}}}))
+    assert read_events(gt, subset="1").frame.track.tolist() == ["v1"]
+
+
+def test_periodic_rttm_round_trip_and_bed_refusal(tmp_path):
+    ev = EventList.from_arrays([22.0, 1.0], [2.0, 24.0], label=["sleep", "day"], period=24)
+    path = tmp_path / "clock.rttm"
+    write_events(ev, path)
+    assert path.read_text().split("\n")[0].split()[3:5] == ["22.0", "4.0"]  # tdur wraps
+    back = read_events(path, period=24)
+    assert back.frame[["start", "end"]].values.tolist() == [[22.0, 2.0], [1.0, 24.0]]
+    assert back.durations().tolist() == [4.0, 23.0]
+    with pytest.raises(ValueError, match="BED cannot hold events that wrap"):
+        write_events(ev, tmp_path / "clock.bed")
+
+
+def test_byte_order_mark(tmp_path):
+    p = tmp_path / "excel.csv"
+    p.write_bytes("\ufefflabel,start,end\r\ndog,0,1.5\r\n".encode())
+    assert read_events(p).frame.values.tolist() == [["default", "dog", 0.0, 1.5]]

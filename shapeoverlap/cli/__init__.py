@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from ..errors import ShapeOverlapError
@@ -51,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    formatwarning = warnings.formatwarning
+    # a warning is one line, like an error, not a source excerpt
+    warnings.formatwarning = (
+        lambda message, *_a, **_k: f"shapeoverlap {args.command}: warning: {message}\n"
+    )
     try:
         status = args.run(args)
     except BrokenPipeError:  # the reader left (``| head``): stop quietly
@@ -61,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"shapeoverlap {args.command}: error: {msg}", file=sys.stderr)
         return 2
+    finally:
+        warnings.formatwarning = formatwarning
     return int(status or 0)
 
 

@@ -49,8 +49,10 @@ def register(sub: Any) -> None:
     p.add_argument("--period", type=float, default=None, metavar="P",
                    help="periodic time line of length P (e.g. 24 for hours of a day)")
     p.add_argument("--subset", default=None, metavar="NAME",
-                   help="ActivityNet JSON reference: score only the videos of this subset "
-                   "(e.g. validation, what ActivityNet's evaluation scores)")
+                   help="ActivityNet JSON reference: keep only the videos of this subset "
+                   "(e.g. validation, what ActivityNet's evaluation scores); predictions on "
+                   "other videos still count as false positives, as in ActivityNet's "
+                   "evaluation")
     p.add_argument("--track", default=None, metavar="NAME",
                    help="the track (file, video, chromosome) that --plot draws (default: the "
                    "first by name)")

@@ -234,6 +234,11 @@ class EventList:
                 continue
             if isinstance(v, str) or np.ndim(v) == 0:
                 if name == "score":
+                    if isinstance(v, (str, bytes, bool)) or not isinstance(
+                        v, (int, float, np.integer, np.floating)
+                    ):
+                        raise TypeError(f"score must be a number or an array of numbers; "
+                                        f"got {v!r}")
                     data[name] = np.full(s.size, v, dtype=np.float64)
                 else:
                     data[name] = pd.Categorical.from_codes(

@@ -53,12 +53,14 @@ def _format_of(path: Path, format: str | None) -> str:
 
 
 def _open(path: Path, mode: str) -> TextIO:
+    # reading skips a UTF-8 byte-order mark (spreadsheet exports start with one)
+    enc = "utf-8-sig" if mode == "r" else "utf-8"
     name = path.name.lower()
     if name.endswith(".gz"):
-        return gzip.open(path, mode + "t", encoding="utf-8", newline="")  # type: ignore[return-value]
+        return gzip.open(path, mode + "t", encoding=enc, newline="")  # type: ignore[return-value]
     if name.endswith(".bz2"):
-        return bz2.open(path, mode + "t", encoding="utf-8", newline="")  # type: ignore[return-value]
-    return open(path, mode, encoding="utf-8", newline="")  # type: ignore[return-value]
+        return bz2.open(path, mode + "t", encoding=enc, newline="")  # type: ignore[return-value]
+    return open(path, mode, encoding=enc, newline="")  # type: ignore[return-value]
 
 
 def _bad(path: Path, line: int, msg: str) -> FileFormatError:
@@ -172,8 +174,11 @@ def _read_rttm(path: Path, period: float | None) -> EventList:
             conf = fields[8] if len(fields) > 8 else "<NA>"
             rows["track"].append(fields[1])
             rows["label"].append(fields[7])
+            end = onset + dur
+            if period is not None and end > period:  # a turn that wraps across the seam
+                end -= period
             rows["start"].append(onset)
-            rows["end"].append(onset + dur)
+            rows["end"].append(end)
             rows["score"].append(math.nan if conf in ("<NA>", "NA", "-")
                                  else _number(conf, "confidence", path, line))
             lines.append(line)
@@ -242,6 +247,9 @@ def _read_json(path: Path, period: float | None, subset: str | None = None) -> E
                                                          "mapping video ids to entries")
     if key == "database":
         body = _subset_of(body, subset, path)
+    elif subset is not None:
+        raise ValueError(f"subset= selects ground-truth videos, but {str(path)!r} holds "
+                         "predictions ('results'); filter the reference instead")
     rows: dict[str, list[Any]] = {"track": [], "label": [], "start": [], "end": [], "score": []}
     lines: list[int] = []
     cursor = 0
@@ -302,7 +310,7 @@ def _subset_of(body: dict[str, Any], subset: str | None, path: Path) -> dict[str
         raise ValueError(f"subset={subset!r} is not in {str(path)!r}; its subsets: "
                          f"{', '.join(found) if found else 'none (no video has a subset)'}")
     return {vid: v for vid, v in body.items()
-            if isinstance(v, dict) and v.get("subset") == subset}
+            if isinstance(v, dict) and str(v.get("subset")) == subset}
 
 
 _READERS: dict[str, Callable[[Path, float | None], EventList]] = {
@@ -462,6 +470,8 @@ def write_events(events: EventList, path: str | Path, format: str | None = None)
             conf = getattr(row, "score", math.nan) if has_score else math.nan
             conf_s = "<NA>" if math.isnan(conf) else repr(float(conf))
             dur = float(row.end) - float(row.start)
+            if dur < 0 and events.period is not None:  # wraps across the seam
+                dur += events.period
             buf.write(f"SPEAKER {row.track} 1 {float(row.start)!r} {dur!r} <NA> <NA> "
                       f"{row.label} {conf_s} <NA>\n")
     elif fmt == "bed":
@@ -469,6 +479,9 @@ def write_events(events: EventList, path: str | Path, format: str | None = None)
         if not (np.all(s == np.round(s)) and np.all(e == np.round(e)) and np.all(s >= 0)):
             raise ValueError("BED needs integer, non-negative coordinates; round the events "
                              "first (e.g. to base pairs)")
+        if np.any(e < s):
+            raise ValueError("BED cannot hold events that wrap across the seam of a periodic "
+                             "time line (end < start); write CSV, RTTM or JSON instead")
         _no_space(f["track"], "track", "BED")
         _no_space(f["label"], "label", "BED")
         for row in f.itertuples(index=False):

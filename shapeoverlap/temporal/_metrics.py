@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._kernels import intervals as _k
 from .._kernels import jit as _jit
-from .._validate import check_choice, check_empty
+from .._validate import check_choice, check_empty, check_flag
 from ..intervals import _arcs_to_pieces
 from . import _coding as _c
 from ._events import (
@@ -162,6 +162,16 @@ def _ratio(num: Any, den: Any, empty: float) -> np.ndarray:
     return np.where(ok, num / np.where(ok, den, 1.0), empty)
 
 
+def _check_summary_names(labels: list[str], reserved: tuple[str, ...], where: str) -> None:
+    """Refuse labels that would collide with the summary rows of a result table."""
+    clash = [x for x in reserved if x in labels]
+    if clash:
+        raise ValueError(
+            f"{where} adds summary rows named {', '.join(map(repr, reserved))}, and the events "
+            f"carry the label(s) {clash}; rename those labels"
+        )
+
+
 def _label_filter(ref: EventList, pred: EventList, labels: Any) -> tuple[
     EventList, EventList, list[str]
 ]:
@@ -245,6 +255,7 @@ def set_iou(
     """
     r, p = _pair(ref, pred)
     empty = _empty_value(empty)
+    by_label = check_flag("by_label", by_label)
     labels = labels_of(r, p) if by_label else ["all"]
     n_lab = len(labels)
     ga, gb = _group_codes(r, p, by_label, labels if by_label else None)
@@ -368,12 +379,17 @@ def tiou_matrix(
     """
     from scipy import sparse as sp
 
+    sparse = check_flag("sparse", sparse)
     ea = as_events(a, "a", period)
     eb = as_events(b, "b", period)
     per = check_same_period(ea, eb, ("a", "b"))
     if period is not None and per != float(period):
         raise ValueError(f"period={period!r} differs from the period of the event lists ({per})")
-    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, (int, np.integer))
+        or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a positive integer; got {chunk_size!r}")
     n, m = len(ea), len(eb)
     if out is not None:
@@ -637,7 +653,7 @@ def match(
     check_choice("method", method, ("hungarian", "greedy"))
     t = _check_threshold("tiou", tiou)
     r, p = _pair(ref, pred)
-    ga, gb = _groups(r, p, by_label)
+    ga, gb = _groups(r, p, check_flag("by_label", by_label))
     i, j, w = _overlap_pairs(r, p, ga, gb)
     keep = w >= t
     i, j, w = i[keep], j[keep], w[keep]
@@ -794,8 +810,10 @@ def evaluate(
     """
     check_choice("method", method, ("hungarian", "greedy"))
     empty = _empty_value(empty)
+    evaluate_offset = check_flag("evaluate_offset", evaluate_offset)
     r, p = _pair(ref, pred)
     r, p, labs = _label_filter(r, p, labels)
+    _check_summary_names(labs, ("micro", "macro"), "evaluate")
     if collar is None:
         t = _check_threshold("tiou", tiou)
         ga, gb = _groups(r, p, by_label=True)
@@ -828,7 +846,7 @@ def evaluate(
     T, FP, FN = int(tp.sum()), int(fp.sum()), int(fn.sum())
     micro = [T, FP, FN, float(_ratio(T, T + FP, empty)), float(_ratio(T, T + FN, empty)),
              float(_ratio(2 * T, 2 * T + FP + FN, empty))]
-    macro = [T, FP, FN, *(float(table[c].mean(skipna=True)) if n else math.nan
+    macro = [T, FP, FN, *(float(table[c].mean(skipna=True)) if n else float(empty)
                           for c in ("precision", "recall", "f1"))]
     extra = pd.DataFrame([micro, macro], columns=table.columns,
                          index=pd.Index(["micro", "macro"], name="label"))
@@ -910,7 +928,10 @@ def average_precision(
     """
     r, p = _pair(ref, pred)
     r, p, labs = _label_filter(r, p, labels)
+    _check_summary_names(labs, ("mAP",), "average_precision")
     seq: Any = thresholds
+    if isinstance(seq, np.ndarray) and seq.ndim == 0:
+        seq = seq.item()
     if isinstance(seq, (int, float, np.integer, np.floating)):
         seq = [seq]
     if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
@@ -918,6 +939,9 @@ def average_precision(
     ths = [_check_threshold("thresholds", t) for t in list(seq)]
     if not ths:
         raise ValueError("thresholds is empty; pass at least one tIoU threshold")
+    cols = [round(t, 6) for t in ths]
+    if len(set(cols)) != len(cols):
+        raise ValueError(f"thresholds repeat (compared to 6 decimals): {ths}")
     rank = _score_rank(p, "average_precision") if len(p) else np.empty(0, dtype=np.int64)
     ga, gb = _groups(r, p, by_label=True)
     i, j, w = _overlap_pairs(r, p, ga, gb)
@@ -936,7 +960,6 @@ def average_precision(
         ranked = hit[by_rank]
         for k in range(n):
             ap[k, c] = _interpolated_ap(ranked[heads[k]:heads[k + 1]], int(n_pos[k]))
-    cols = [round(t, 6) for t in ths]
     table = pd.DataFrame(ap, index=pd.Index(labs, name="label"), columns=cols)
     table["mean"] = table[cols].mean(axis=1, skipna=False)
     per_threshold = table[cols].mean(axis=0, skipna=True)  # labels without references skipped
@@ -1092,8 +1115,8 @@ def decode(deltas: Any, anchors: Any, weights: Sequence[float] = (1.0, 1.0)) -> 
     TypeError
         If the inputs are not numeric.
     ValueError
-        If an anchor duration is ≤ 0, values are not finite, shapes do not broadcast or a
-        weight is not a positive number.
+        If an anchor duration is ≤ 0, values are not finite, shapes do not broadcast, a
+        weight is not a positive number, or a length overflows float64.
 
     See Also
     --------
@@ -1116,7 +1139,15 @@ def decode(deltas: Any, anchors: Any, weights: Sequence[float] = (1.0, 1.0)) -> 
     d, a, shape, wc, wl = _coding_inputs(deltas, "deltas", anchors, weights)
     ca, la = _c.anchor_frame(a[:, 0], a[:, 1])
     _check_lengths("anchors", la, "")
-    start, end = _c.decode_rows(d[:, 0], d[:, 1], ca, la, wc, wl)
+    with np.errstate(over="ignore", invalid="ignore"):
+        start, end = _c.decode_rows(d[:, 0], d[:, 1], ca, la, wc, wl)
+    bad = ~(np.isfinite(start) & np.isfinite(end))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"deltas row {k} = {d[k].tolist()} decodes to a length beyond float64 "
+            f"(exp({d[k, 1] / wl:g}) times the anchor's); {int(bad.sum())} such row(s)"
+        )
     return np.stack([start, end], axis=-1).reshape(shape)
 
 
