@@ -51,6 +51,15 @@ def _stats(a: Any, b: Any, *, geometry: bool, **kw: Any) -> OverlapStats:
                 f"{', '.join(given)} apply to masks on grids, not to IntervalSet operands"
             )
         return interval_overlap(a, b, geometry=geometry)
+    for name, x in (("a", a), ("b", b)):
+        # [(0, 1), (2, 5)] reads as a 2-column mask, and values in [0, 1] would even pass
+        if isinstance(x, list) and x and all(
+            isinstance(t, tuple) and len(t) == 2 for t in x
+        ):
+            raise TypeError(
+                f"{name} is a list of (start, end) pairs; wrap intervals in "
+                "so.IntervalSet(...), or pass a numpy array for a mask"
+            )
     from .grid import mask_overlap
 
     return mask_overlap(a, b, geometry=geometry, **kw)

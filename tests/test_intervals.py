@@ -404,3 +404,13 @@ class TestErrors:
             so.iou(IntervalSet([(0, 1)]), np.ones(3, bool))
         with pytest.raises(TypeError, match="spacing apply to masks"):
             so.iou(IntervalSet([(0, 1)]), IntervalSet([(0, 1)]), spacing=2.0)
+
+
+def test_a_list_of_pairs_is_not_read_as_a_mask():
+    # a first mistake: plain (start, end) tuples would be a 2-column soft mask
+    for a, b in (([(0, 1)], [(0.5, 2)]), ([(0, 1)], [(0.5, 1)])):
+        with pytest.raises(TypeError, match=r"a is a list of \(start, end\) pairs; wrap "
+                                            r"intervals in so.IntervalSet"):
+            so.iou(a, b)
+    assert so.iou(so.IntervalSet([(0, 1)]), so.IntervalSet([(0.5, 2)])) == 0.25
+    assert so.iou([[1, 0], [0, 1]], [[1, 1], [0, 1]]) == 2 / 3  # nested lists stay masks

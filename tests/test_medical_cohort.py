@@ -395,3 +395,14 @@ def test_mask_overlay_draws(tmp_path):
     with pytest.raises(ValueError, match="image has shape"):
         so.plot.mask_overlay(t1.values[:-1], ref)
     plt.close("all")
+
+
+def test_missing_pairs_file_is_named(tmp_path, capsys):
+    from shapeoverlap.cli import main
+
+    missing = tmp_path / "cohort.csv"
+    with pytest.raises(FileNotFoundError, match=r"pairs file not found: '.*cohort.csv'"):
+        so.medical.score_cohort(missing, progress=False)
+    assert main(["seg", "--pairs", str(missing)]) == 2
+    assert capsys.readouterr().err == (f"shapeoverlap seg: error: pairs file not found: "
+                                       f"{str(missing)!r}\n")

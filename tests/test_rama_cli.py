@@ -246,3 +246,20 @@ def test_plot_rama_by_category_legend_and_models(shared_data):
     assert axes[0, 1].get_title() == "glycine (no reference)"
     assert "no reference grid" in axes[0, 1].texts[0].get_text()
     plt.close(axes[0, 0].figure)
+
+
+def test_cli_rama_format_option(tmp_path, capsys):
+    import gzip
+
+    src = example_structure("1a28.pdb.gz")
+    plain = tmp_path / "model.txt"
+    plain.write_bytes(gzip.decompress(src.read_bytes()))
+    assert main(["rama", "--no-progress", str(plain)]) == 2
+    assert "(--format on the command line)" in capsys.readouterr().err
+    out = tmp_path / "t.csv"
+    assert main(["rama", "--no-progress", "--format", "pdb", str(plain), "--csv", str(out)]) == 0
+    want = tmp_path / "w.csv"
+    assert main(["rama", "--no-progress", str(src), "--csv", str(want)]) == 0
+    got, ref = pd.read_csv(out), pd.read_csv(want)
+    assert got.drop(columns="structure").equals(ref.drop(columns="structure"))
+    assert got["residues"].iloc[0] > 100

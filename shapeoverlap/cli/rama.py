@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
                    help="0-based model to read (default: every model)")
     p.add_argument("--max-bond", type=float, default=1.8, metavar="A",
                    help="longest C-N peptide bond joining residues (Å, default 1.8)")
+    p.add_argument("--format", choices=("pdb", "cif"), default=None,
+                   help="file format of every structure (default: from the extensions)")
     p.add_argument("--residues", metavar="FILE",
                    help="also write the per-residue table (angles, class, region) as CSV")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -96,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
                      disable=args.no_progress or len(files) < 2):
         name = Path(path).name
         try:
-            table = phi_psi(path, model=args.model, max_bond=args.max_bond)
+            table = phi_psi(path, model=args.model, max_bond=args.max_bond,
+                            format=args.format)
         except _FILE_ERRORS as exc:
             if not batch:
                 raise

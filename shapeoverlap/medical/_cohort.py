@@ -24,6 +24,8 @@ def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
     rows: list[tuple[Any, Any, Any]] = []
     if isinstance(pairs, (str, os.PathLike)):
         path = Path(os.fspath(pairs))
+        if not path.is_file():
+            raise FileNotFoundError(f"pairs file not found: {str(path)!r}")
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         except FileNotFoundError:

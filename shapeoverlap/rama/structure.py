@@ -73,7 +73,8 @@ def _format_of(path: Path, fmt: str | None) -> str:
         return _PDB_SUFFIXES[suffixes[-1]]
     raise ValueError(
         f"cannot tell the format of {str(path)!r} from its extension; use .pdb, .ent, .cif or "
-        ".mmcif (optionally .gz/.bz2/.xz) or pass format='pdb' or format='cif'"
+        ".mmcif (optionally .gz/.bz2/.xz) or pass format='pdb' or format='cif' (--format on "
+        "the command line)"
     )
 
 
