@@ -504,3 +504,21 @@ class TestMixedOperands:
                               "le90")
         assert rot.dtype == torch.bfloat16
         assert rot[0, 2:4].tolist() == [3.0, 1.0]
+
+
+@pytest.mark.parametrize(("p", "t"), [
+    ([[0, 1, 2, 1.0]], [[0, 0, 2, 3.0]]),  # a collapsed box inside the other's span
+    ([[0, 0, 1, 1.0]], [[1, 0, 2, 1.0]]),  # touching boxes
+])
+@pytest.mark.parametrize("kind", ["iou", "giou", "diou", "ciou"])
+def test_loss_grad_equals_autograd_at_kinks(p, t, kind):
+    value, gp, gt = B.loss_grad(np.array(p), np.array(t), kind, "sum")
+    P = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    T = torch.tensor(t, dtype=torch.float64, requires_grad=True)
+    out = B.loss(P, T, kind, "sum")
+    out.backward()
+    assert float(out.detach()) == pytest.approx(value, abs=1e-15)
+    np.testing.assert_allclose(gp, P.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(gt, T.grad.numpy(), rtol=1e-12, atol=1e-15)
+    if kind == "iou":
+        assert np.abs(gp).max() > 0.3  # growing into overlap is rewarded

@@ -304,7 +304,9 @@ def measure_grad(kind: str, t: Terms) -> tuple[np.ndarray, np.ndarray]:
                 th[i] = th[i] + gr * wj
                 th[j] = th[j] - gr * wi
     for k in range(d):
-        g_ov = np.where(t.ov_raw[k] > 0, g_inter * ov_others[k], 0.0)
+        # at ov = 0 (touching, or a collapsed box inside the other) the slope of growing
+        # into overlap, as torch's clamp gives: a box that could start to overlap gets a signal
+        g_ov = np.where(t.ov_raw[k] >= 0, g_inter * ov_others[k], 0.0)
         g_h = 0.0
         if hull_others is not None and g_hull is not None:
             g_h = g_hull * hull_others[k]

@@ -943,7 +943,10 @@ def loss_grad(
     Notes
     -----
     CIoU's :math:`\alpha` and the focal weight are constants. At ties of ``min``/``max`` (equal
-    edges) the subgradient is shared equally between the two boxes.
+    edges) the subgradient is shared equally between the two boxes. Where the boxes just
+    touch, or a box has collapsed to zero height inside the other's span, the gradient is
+    the slope of growing into overlap (as torch's ``clamp`` gives for :func:`loss`), so such
+    a box still gets a signal. ``loss_grad`` equals autograd of :func:`loss` at these points.
 
     Examples
     --------
