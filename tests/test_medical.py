@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import math
 
 import nibabel as nib
 import numpy as np
@@ -567,3 +568,20 @@ def test_volume_difference():
     t = so.medical.score(pred, ref, metrics=("volume_pred", "volume_ref", "volume_diff"),
                          spacing=(2.0, 1.0, 0.5))
     assert t[["volume_pred", "volume_ref", "volume_diff"]].iloc[0].tolist() == [12.0, 8.0, 4.0]
+
+
+def test_demo_section(tmp_path):
+    from shapeoverlap.cli.seg import medical_section
+
+    tables = medical_section(tmp_path)
+    assert [len(t) for _, t in tables] == [3, 2, 4]
+    scores = tables[0][1].set_index("structure")
+    assert set(scores.index) == {"grey matter", "white matter", "CSF"}
+    assert ((scores["dice"] > 0.5) & (scores["dice"] < 1)).all()
+    hd95 = tables[2][1].set_index("structure")
+    # 3 mm voxels: distances are 3 mm times the root of a sum of squares
+    last = hd95.loc["grey matter: GM map > 0.7 vs label"]
+    assert last["directed"] == pytest.approx(3 * math.sqrt(5), rel=1e-12)
+    assert last["pooled"] == pytest.approx(3 * math.sqrt(2), rel=1e-12)
+    assert last["surfel"] == pytest.approx(3 * math.sqrt(3), rel=1e-12)
+    assert (tmp_path / "medical_overlay.png").stat().st_size > 1000
