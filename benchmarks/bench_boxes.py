@@ -135,6 +135,27 @@ def bench_pairwise(n, lines):
                  f"{tf * 1e3:.0f} ms -> ratio {ours / tf:.2f}")
 
 
+def ciou_contestants(p, tgt, wrap=lambda f: f):
+    """Forward + backward of our CIoU loss, of its formula in torch and, when it imports,
+    of torchvision's ``complete_box_iou_loss``; also the reason torchvision is missing."""
+
+    def fwd_bwd(fn):
+        q = p.clone().requires_grad_(True)
+        fn(q, tgt).backward()
+
+    fns = {"ours": wrap(lambda: fwd_bwd(lambda q, r: so.boxes.loss(q, r, "ciou"))),
+           "ref": wrap(lambda: fwd_bwd(torch_ciou_loss))}
+    try:
+        from torchvision.ops import complete_box_iou_loss
+
+        fns["tv"] = wrap(lambda: fwd_bwd(
+            lambda q, r: complete_box_iou_loss(q, r, reduction="mean")))
+        missing = None
+    except Exception as exc:  # torchvision missing or built against another torch
+        missing = type(exc).__name__
+    return fns, missing
+
+
 def bench_ciou_loss(n, lines):
     try:
         import torch
@@ -144,20 +165,7 @@ def bench_ciou_loss(n, lines):
     rng = np.random.default_rng(1)
     p = torch.from_numpy(random_xyxy(rng, n))
     tgt = torch.from_numpy(random_xyxy(rng, n))
-
-    def run(fn):
-        q = p.clone().requires_grad_(True)
-        fn(q, tgt).backward()
-
-    fns = {"ours": lambda: run(lambda q, r: so.boxes.loss(q, r, "ciou")),
-           "ref": lambda: run(torch_ciou_loss)}
-    try:
-        from torchvision.ops import complete_box_iou_loss
-
-        fns["tv"] = lambda: run(lambda q, r: complete_box_iou_loss(q, r, reduction="mean"))
-        missing = None
-    except Exception as exc:  # torchvision missing or built against another torch
-        missing = type(exc).__name__
+    fns, missing = ciou_contestants(p, tgt)
     t = race(fns, 9)
     ours, ref = t["ours"], t["ref"]
     lines.append(f"CIoU loss fwd+bwd, {n:.0e} pairs float32 torch: ours {ours * 1e3:.0f} ms; "
@@ -270,20 +278,12 @@ def bench_cuda(n, lines):
             torch.cuda.synchronize()
         return run
 
-    def fwd_bwd(fn):
-        q = p.clone().requires_grad_(True)
-        fn(q, tgt).backward()
-
-    fns = {"ours": synced(lambda: fwd_bwd(lambda q, r: so.boxes.loss(q, r, "ciou"))),
-           "ref": synced(lambda: fwd_bwd(torch_ciou_loss))}
-    try:
-        from torchvision.ops import box_iou, complete_box_iou_loss
-
-        fns["tv"] = synced(lambda: fwd_bwd(
-            lambda q, r: complete_box_iou_loss(q, r, reduction="mean")))
-    except Exception as exc:  # torchvision missing or built against another torch
-        box_iou = None
-        lines.append(f"  torchvision not importable ({type(exc).__name__})")
+    fns, missing = ciou_contestants(p, tgt, synced)
+    box_iou = None
+    if missing is None:
+        from torchvision.ops import box_iou
+    else:
+        lines.append(f"  torchvision not importable ({missing})")
     for f in fns.values():
         f()  # warm-up: kernels compiled and cached
     t = race(fns, 20)
