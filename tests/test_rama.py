@@ -975,3 +975,25 @@ def test_unlooped_atom_site_is_read(tmp_path):
     assert np.isnan(a["psi"].iloc[0])
     pd.testing.assert_frame_equal(a.drop(columns=[c for c in a.columns if c == "source"]),
                                   b.drop(columns=[c for c in b.columns if c == "source"]))
+
+
+def test_an_empty_model_keeps_its_number(tmp_path):
+    # MODEL 1, an empty MODEL 2, MODEL 3: the third model is model 2, as in Biopython
+    from Bio.PDB import PDBParser
+
+    atoms = [ln for ln in gzip.decompress(example_structure("1ahsA.pdb.gz").read_bytes())
+             .decode().splitlines() if ln.startswith("ATOM  ")][:400]
+    text = ["MODEL        1", *atoms, "ENDMDL", "MODEL        2", "ENDMDL",
+            "MODEL        3", *atoms, "ENDMDL", "END"]
+    path = tmp_path / "three.pdb"
+    path.write_text("\n".join(text) + "\n")
+    table = phi_psi(path)
+    assert sorted(set(table["model"])) == [0, 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = PDBParser(QUIET=True).get_structure("x", str(path))
+    assert [len(m) for m in parsed] == [1, 0, 1]
+    pd.testing.assert_frame_equal(table, phi_psi(parsed))
+    second = phi_psi(path, model=2)
+    assert set(second["model"]) == {2}
+    assert len(second) == (table["model"] == 2).sum() > 40

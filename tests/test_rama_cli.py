@@ -263,3 +263,42 @@ def test_cli_rama_format_option(tmp_path, capsys):
     got, ref = pd.read_csv(out), pd.read_csv(want)
     assert got.drop(columns="structure").equals(ref.drop(columns="structure"))
     assert got["residues"].iloc[0] > 100
+
+
+def test_cli_rama_same_file_names_stay_apart(tmp_path, capsys):
+    # ranked_0.pdb in every output folder: one row per file, named by path
+    src = [example_structure("1a28.pdb.gz"), example_structure("1ahsA.pdb.gz")]
+    paths = []
+    for k, s in enumerate(src):
+        (tmp_path / f"run{k}").mkdir()
+        paths.append(tmp_path / f"run{k}" / "ranked_0.pdb.gz")
+        paths[-1].write_bytes(s.read_bytes())
+    out = tmp_path / "s.csv"
+    assert main(["rama", "--no-progress", *map(str, paths), "--csv", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert table["structure"].tolist() == [str(p) for p in paths]
+    assert table["reference"].tolist() == ["builtin", "builtin"]
+    alone = tmp_path / "a.csv"
+    assert main(["rama", "--no-progress", str(src[1]), "--csv", str(alone)]) == 0
+    assert table["residues"].iloc[1] == pd.read_csv(alone)["residues"].iloc[0]
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--max-bond", "0"], "--max-bond must be a positive number of Å; got 0"),
+    (["--model", "-1"], "--model must be >= 0 (0 is the first model); got -1"),
+    (["--csv", "x.csv", "--residues", "x.csv"], "--csv and --residues name the same file"),
+])
+def test_cli_rama_options_checked_once(tmp_path, capsys, monkeypatch, extra, message):
+    monkeypatch.chdir(tmp_path)
+    files = [str(example_structure()), str(example_structure("1a28.pdb.gz"))]
+    assert main(["rama", "--no-progress", *files, *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert message in err
+
+
+def test_cli_rama_same_file_twice(capsys):
+    f = str(example_structure())
+    assert main(["rama", "--no-progress", f, f]) == 2
+    assert "is given twice; each file once" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,32 @@ def _reference_arg(value: str) -> Any:
     return path
 
 
+def _structure_names(files: list[str]) -> list[str]:
+    """Name each input by its file name, or by its path where file names repeat."""
+    seen: dict[str, int] = {}
+    for f in files:
+        key = str(Path(f).resolve())
+        if key in seen:
+            raise ValueError(f"STRUCTURE {f!r} is given twice; each file once")
+        seen[key] = 1
+    names = [Path(f).name for f in files]
+    if len(set(names)) == len(names):
+        return names
+    # ranked_0.pdb in every output folder: keep the paths apart
+    return [str(f) if names.count(Path(f).name) > 1 else Path(f).name for f in files]
+
+
+def _check_distinct_outputs(args: argparse.Namespace) -> None:
+    """Refuse two output options naming one file (the second would overwrite the first)."""
+    given = [(opt, v) for opt, v in (("--csv", args.csv), ("--json", args.json),
+                                     ("--plot", args.plot), ("--residues", args.residues))
+             if v]
+    for k, (opt, v) in enumerate(given):
+        for opt2, v2 in given[k + 1:]:
+            if Path(v).resolve() == Path(v2).resolve():
+                raise ValueError(f"{opt} and {opt2} name the same file {v!r}")
+
+
 def _note(message: str) -> None:
     print(f"shapeoverlap rama: {message}", file=sys.stderr)
 
@@ -84,19 +111,27 @@ def run(args: argparse.Namespace) -> int:
     figure = check_figure_path(args.plot)
     check_output_folders(csv=args.csv, json=args.json, plot=args.plot,
                          residues=args.residues)
+    _check_distinct_outputs(args)
+    if not (args.max_bond > 0 and math.isfinite(args.max_bond)):
+        raise ValueError(f"--max-bond must be a positive number of Å; got {args.max_bond:g}")
+    if args.model is not None and args.model < 0:
+        raise ValueError(f"--model must be >= 0 (0 is the first model); got {args.model}")
     ref = _reference_arg(args.reference)
     one_file = _single_file(ref)
+    reference_label = "builtin" if ref is None else str(args.reference)
     if one_file is not None:
         cat = _read_single_file(one_file).attrs["category"]
+        reference_label = f"{one_file.name} ({cat} only)"
         _note(f"note: --reference {one_file.name} is the Top8000 grid of {cat!r} only: residues "
               "of other classes are not classified (pass the folder to classify every class)")
     frames = []
     files = list(args.structures)
+    names = _structure_names(files)
     batch = len(files) > 1
     failed = 0
-    for path in tqdm(files, desc="structures", unit="file", file=sys.stderr,
-                     disable=args.no_progress or len(files) < 2):
-        name = Path(path).name
+    for path, name in tqdm(list(zip(files, names, strict=True)), desc="structures",
+                           unit="file", file=sys.stderr,
+                           disable=args.no_progress or len(files) < 2):
         try:
             table = phi_psi(path, model=args.model, max_bond=args.max_bond,
                             format=args.format)
@@ -105,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
                 raise
             failed += 1
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if str(path) not in msg and name not in msg:
+            if str(path) not in msg and Path(path).name not in msg:
                 msg = f"{path}: {msg}"
             _note(f"error: {msg} (skipped)")
             continue
@@ -122,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     residues = pd.concat(frames, ignore_index=True)
     table = summary(residues)
+    table.insert(1, "reference", reference_label)  # the files say what they were judged by
     print_table("Ramachandran validation (favored / allowed / outliers)", table)
     write_tables(table, args.csv, args.json)
     if args.residues:

@@ -116,7 +116,10 @@ def read_pdb(lines: Iterable[str], name: str) -> Models:
             het = " "
         xyz = (x, y, z) if atom in BACKBONE else None
         _add(models, model, chain, het, resseq, icode, resname, atom, altloc, occ, xyz, bfac)
-    return [m for m in models if m]
+    # an empty MODEL block keeps its place, as in Biopython, so model numbers agree
+    while seen_model and len(models) <= model:
+        models.append({})
+    return models if any(models) else []
 
 
 def read_cif(lines: Iterable[str], name: str) -> Models:
