@@ -997,3 +997,16 @@ def test_an_empty_model_keeps_its_number(tmp_path):
     second = phi_psi(path, model=2)
     assert set(second["model"]) == {2}
     assert len(second) == (table["model"] == 2).sum() > 40
+
+
+def test_build_reference_checks_levels_and_filters():
+    src = [example_structure("1a28.pdb.gz")]
+    with pytest.raises(ValueError, match=r"levels must satisfy 0 < favored <= allowed < 1"):
+        build_reference(src, categories=["general"], levels=(0.99, 0.5))
+    with pytest.raises(ValueError, match=r"levels must be two masses"):
+        build_reference(src, categories=["general"], levels=(0.98,))
+    with pytest.raises(ValueError, match=r"min_occupancy is at most 1"):
+        build_reference(src, categories=["general"], min_occupancy=2)
+    with pytest.raises(ValueError, match=r"category 'general': none of its 380 residue\(s\) "
+                                         r"pass the quality filters"):
+        build_reference(src, categories=["general"], max_bfactor=0.001)

@@ -387,7 +387,9 @@ def build_reference(
         Keep residues whose N, CA and C B factors are all below this (Å²), as Lovell et al.
         (2003). Applied only to structures whose backbone B factors are not all equal (a
         constant B, e.g. files with B stripped to 100.00, carries no information). ``None``
-        turns the filter off.
+        turns the filter off. Predicted models (AlphaFold and the like) store a confidence
+        (pLDDT, high is good) in that column, so pass ``None`` for them: the filter would
+        keep the least confident residues.
     min_occupancy : float or None, default 1.0
         Keep residues whose N, CA and C are at least this occupied (full occupancy by
         default: no partly occupied backbone, no minor variant of a point mutation).
@@ -412,7 +414,8 @@ def build_reference(
     Raises
     ------
     ValueError
-        If a category is unknown or has no angles left.
+        If a category is unknown or has no angles left (none at all, or none passing the
+        quality filters), or ``levels`` are not ``0 < favored <= allowed < 1``.
 
     Warns
     -----
@@ -453,6 +456,16 @@ def build_reference(
     cats = [_check_category(c) for c in categories]
     if isinstance(min_residues, bool) or not isinstance(min_residues, (int, np.integer)):
         raise TypeError(f"min_residues must be an int; got {type(min_residues).__name__}")
+    try:
+        fav, allow = (float(v) for v in levels)
+    except (TypeError, ValueError):
+        raise ValueError(f"levels must be two masses (favored, allowed); got {levels!r}") from None
+    if not 0 < fav <= allow < 1:
+        raise ValueError(f"levels must satisfy 0 < favored <= allowed < 1 (the favored region "
+                         f"lies inside the allowed one); got {levels!r}")
+    if min_occupancy is not None and not isinstance(min_occupancy, bool) and isinstance(
+            min_occupancy, (int, float, np.number)) and min_occupancy > 1:
+        raise ValueError(f"min_occupancy is at most 1 (full occupancy); got {min_occupancy!r}")
     for key, value in (("max_bfactor", max_bfactor), ("min_occupancy", min_occupancy),
                        ("max_tau_deviation", max_tau_deviation)):
         if value is not None and (isinstance(value, bool) or not isinstance(
@@ -496,6 +509,12 @@ def build_reference(
         in_cat = both & (table["category"] == cat).to_numpy() if "category" in table.columns \
             else both
         n_kept = int((in_cat & keep).sum())
+        if n_kept == 0 and in_cat.any():
+            raise ValueError(
+                f"category {cat!r}: none of its {int(in_cat.sum())} residue(s) pass the quality "
+                "filters; loosen them (max_bfactor, min_occupancy, include_altlocs, "
+                "include_near_breaks, max_tau_deviation) or add structures"
+            )
         if 0 < n_kept < min_residues:
             warnings.warn(
                 f"category {cat!r} keeps {n_kept} residue(s) after the quality filters "
@@ -506,7 +525,7 @@ def build_reference(
         dens = density(kept, category=cat, resolution=resolution, bandwidth=bandwidth)
         dens.attrs["source"] = "built"
         dens.attrs["n_filtered"] = int(in_cat.sum()) - n_kept
-        out[cat] = _with_thresholds(dens, (float(levels[0]), float(levels[1])))
+        out[cat] = _with_thresholds(dens, (fav, allow))
     return out
 
 
