@@ -1010,3 +1010,18 @@ def test_build_reference_checks_levels_and_filters():
     with pytest.raises(ValueError, match=r"category 'general': none of its 380 residue\(s\) "
                                          r"pass the quality filters"):
         build_reference(src, categories=["general"], max_bfactor=0.001)
+
+
+def test_top8000_names_in_any_case(shared_data, tmp_path):
+    src = shared_data / TOP / "rama8000-cispro.data"
+    upper = tmp_path / "RAMA8000-CISPRO.DATA"
+    upper.write_bytes(src.read_bytes())
+    grid = read_top8000(upper)
+    assert grid.attrs["category"] == "cis-proline"
+    np.testing.assert_array_equal(grid.values, read_top8000(src).values)
+    unnamed = tmp_path / "mygrid.data"
+    unnamed.write_bytes(src.read_bytes())
+    with pytest.raises(ValueError, match=r"cannot tell the residue class .* --reference on "
+                                         r"the command line"):
+        classify(pd.DataFrame({"phi": [-60.0], "psi": [140.0], "category": ["general"]}),
+                 reference=str(unnamed))

@@ -105,8 +105,9 @@ def example_structure(name: str = "5PTI.cif.gz") -> Path:
 
 
 def _top8000_category(path: Path) -> str | None:
+    name = path.name.lower()  # file systems and copies may change the case
     for cat, stem in TOP8000_FILES.items():
-        if path.name.endswith(f"{stem}.data"):
+        if name.endswith(f"{stem.lower()}.data"):
             return cat
     return None
 
@@ -182,7 +183,7 @@ def read_top8000(path: str | os.PathLike[str], category: str | None = None) -> x
 
 def _top8000_file(folder: Path, category: str) -> Path:
     stem = TOP8000_FILES[category]
-    hits = sorted(folder.glob(f"*{stem}.data"))
+    hits = sorted(p for p in folder.iterdir() if _top8000_category(p) == category)
     if not hits:
         raise FileNotFoundError(
             f"no Top8000 file '*{stem}.data' for category {category!r} in {str(folder)!r}"
@@ -566,7 +567,8 @@ def _read_single_file(p: Path) -> xr.DataArray:
         raise ValueError(
             f"cannot tell the residue class of the reference file {p.name!r} from its name "
             f"(expected rama8000-<class>.data, e.g. rama8000-general-noGPIVpreP.data); pass the "
-            "Top8000 folder, or {category: read_top8000(path, category)}"
+            "Top8000 folder (--reference on the command line), or, in Python, "
+            "{category: read_top8000(path, category)}"
         )
     return read_top8000(p, cat)
 
