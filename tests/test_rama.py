@@ -1021,7 +1021,7 @@ def test_top8000_names_in_any_case(shared_data, tmp_path):
     np.testing.assert_array_equal(grid.values, read_top8000(src).values)
     unnamed = tmp_path / "mygrid.data"
     unnamed.write_bytes(src.read_bytes())
-    with pytest.raises(ValueError, match=r"cannot tell the residue class .* --reference on "
-                                         r"the command line"):
+    with pytest.raises(ValueError, match=r"cannot tell the residue class .*\(--reference on "
+                                         r"the command line\)"):
         classify(pd.DataFrame({"phi": [-60.0], "psi": [140.0], "category": ["general"]}),
                  reference=str(unnamed))
