@@ -209,8 +209,8 @@ def test_surfel_areas_are_complement_symmetric():
 
 def test_multilabel_equals_per_label_binary():
     rng = np.random.default_rng(4)
-    ref = ndimage.median_filter(rng.integers(0, 5, (16, 14, 12)).astype(np.uint8), 3)
-    pred = ndimage.median_filter(rng.integers(0, 5, (16, 14, 12)).astype(np.uint8), 3)
+    ref = ndimage.median_filter(rng.integers(0, 5, (12, 10, 9)).astype(np.uint8), 3)
+    pred = ndimage.median_filter(rng.integers(0, 5, (12, 10, 9)).astype(np.uint8), 3)
     spacing = (1.0, 1.5, 2.0)
     table = so.medical.score(pred, ref, spacing=spacing, metrics=ALL)
     assert table["label"].tolist() == [1, 2, 3, 4]
@@ -585,3 +585,91 @@ def test_demo_section(tmp_path):
     assert last["pooled"] == pytest.approx(3 * math.sqrt(2), rel=1e-12)
     assert last["surfel"] == pytest.approx(3 * math.sqrt(3), rel=1e-12)
     assert (tmp_path / "medical_overlay.png").stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_float_label_map_is_a_label_map_like_uint8_and_bool():
+    ref = np.zeros((6, 6, 4), np.uint8)
+    ref[1:3, 1:3, 1:3] = 1
+    ref[4:6, 4:6, 1:3] = 2
+    pred = (ref == 1).astype(np.float32)  # missed label 2
+    metrics = ("dice", "hd95", "volume_pred")
+    t = so.medical.score(pred, ref, metrics=metrics)
+    assert t["label"].tolist() == [1, 2]
+    assert t["dice"].tolist() == [1.0, 0.0]
+    assert t["hd95"].tolist() == [0.0, math.inf]
+    assert t["empty"].tolist() == ["none", "pred"]
+    for same in (pred.astype(np.uint8), pred.astype(bool)):
+        pd.testing.assert_frame_equal(so.medical.score(same, ref, metrics=metrics), t)
+    # all zeros: no label of its own, label 1 of ref scored as missed
+    z = so.medical.score(np.zeros((4, 4)), np.eye(4, dtype=np.uint8), metrics=("dice",))
+    assert z.to_dict("records") == [{"label": 1, "dice": 0.0, "empty": "pred"}]
+    # a true probability map stays soft
+    s = so.medical.score(pred * 0.75, ref == 1, metrics=("dice",))
+    np.testing.assert_allclose(s["dice"][0], 2 * 0.75 / 1.75, rtol=1e-6)
+
+
+def test_soft_empty_column_does_not_depend_on_metrics():
+    ref = np.zeros((6, 6, 6), bool)
+    ref[1:4, 1:4, 1:4] = True
+    for metrics in (("dice",), ("dice", "hd95", "nsd")):
+        t = so.medical.score(ref * 0.4, ref, metrics=metrics)
+        assert t["empty"][0] == "pred"
+        np.testing.assert_allclose(t["dice"][0], 0.8 / 1.4, rtol=1e-6)
+    assert so.medical.score(ref * 0.4, ref, metrics=("hd95",))["hd95"][0] == math.inf
+
+
+def test_spacing_follows_coordinates_of_strided_transposed_and_sliced_volumes(tmp_path):
+    ref = np.zeros((10, 6, 4), np.uint8)
+    ref[2:6, 2:5, 1:3] = 1  # 24 voxels of 1.5 x 2 x 3 mm = 216 mm³
+    pred = np.roll(ref, 2, axis=0)  # 2 voxels = 3 mm along x
+    r = so.medical.load(save(tmp_path / "r.nii.gz", ref, (1.5, 2.0, 3.0)))
+    p = so.medical.load(save(tmp_path / "p.nii.gz", pred, (1.5, 2.0, 3.0)))
+    m = ("hd", "volume_ref")
+    full = so.medical.score(p, r, metrics=m)[list(m)].to_numpy().tolist()
+    assert full == [[3.0, 216.0]]
+    for pp, rr in ((p[::2], r[::2]), (p.transpose("z", "y", "x"), r.transpose("z", "y", "x"))):
+        assert so.medical.score(pp, rr, metrics=m)[list(m)].to_numpy().tolist() == full
+    # 2-D slice with a length-1 y: y from the header zoom of axis y, z from its coordinate
+    t = so.medical.score(r[3, 2:3, :], r[3, 2:3, :], metrics=("volume_ref",))
+    assert t["volume_ref"][0] == 2 * 2.0 * 3.0
+    # the affine fallback uses the columns of the axes kept
+    bare = r.drop_vars(["x", "y", "z"])
+    del bare.attrs["spacing"]
+    t = so.medical.score(bare[3, 2:3, :], bare[3, 2:3, :], metrics=("volume_ref",))
+    assert t["volume_ref"][0] == 2 * 2.0 * 3.0
+    with pytest.raises(GridMismatchError, match=r"pred .* is taken at z=3 but ref .* at z=6"):
+        so.medical.score(p[:, :, 1], r[:, :, 2])
+
+
+def test_uint64_labels_and_their_limit():
+    ref = np.zeros((5, 5, 3), np.uint8)
+    ref[1:3, 1:3, :] = 1
+    ref[3:5, 3:5, :] = 2
+    pred = np.roll(ref, 1, axis=0)
+    t = so.medical.score(pred, ref, metrics=("dice",))
+    u = so.medical.score(pred.astype(np.uint64), ref.astype(np.uint64), metrics=("dice",))
+    pd.testing.assert_frame_equal(u, t)
+    assert t["dice"].tolist() == [0.5, 0.5]
+    big = ref.astype(np.uint64)
+    big[0, 0, 0] = 2**63
+    with pytest.raises(ValueError, match=r"ref has uint64 label values up to "
+                       r"9223372036854775808 \(>= 2\*\*63\); renumber"):
+        so.medical.score(pred, big)
+
+
+def test_repeated_labels_are_refused():
+    m = np.eye(4, dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"labels repeat: 1 \(got \[1, 1\]\)"):
+        so.medical.score(m, m, labels=[1, 1])
+
+
+def test_messages_print_enough_digits_and_fitting_hints(tmp_path):
+    x = np.full((4, 4), 0.5, np.float32)
+    x[0, 0] = np.float32(1.0000001)
+    with pytest.raises(ValueError, match=r"non-integer values up to 1\.0000001192092896: "):
+        so.medical.score(x, x > 0)
+    nib.save(nib.Nifti1Image(np.ones(5, np.uint8), np.eye(4)), str(tmp_path / "line.nii.gz"))
+    with pytest.raises(FileFormatError, match=r"shape \(5,\) \(1-D\); save the segmentation "
+                       "with its 2-D or 3-D shape"):
+        so.medical.load(tmp_path / "line.nii.gz")

@@ -406,3 +406,72 @@ def test_missing_pairs_file_is_named(tmp_path, capsys):
     assert main(["seg", "--pairs", str(missing)]) == 2
     assert capsys.readouterr().err == (f"shapeoverlap seg: error: pairs file not found: "
                                        f"{str(missing)!r}\n")
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_paired_compares_ids_as_text_and_reports_unmatched_cases():
+    a = pd.DataFrame({"case": [1, 2, 3, 4], "label": 1, "dice": [0.9, 0.8, 0.7, 0.6]})
+    b = pd.DataFrame({"case": ["1", "2", "3", "5"], "label": 1, "dice": [0.8, 0.8, 0.5, 0.1]})
+    with pytest.warns(UserWarning, match=r"2 \(case, label\) row\(s\) have no partner .*"
+                      r"cases only in table_a: '4'; cases only in table_b: '5'"):
+        r = so.medical.paired(a, b, n_boot=50)
+    assert r["n"].tolist() == [3]
+    np.testing.assert_allclose(r["mean_diff"], [0.1], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"share no case id \(table_a: '1', '2', '3', '4'; "
+                       r"table_b: 'seg'\)"):
+        so.medical.paired(a, b.assign(case="seg").head(1), n_boot=50)
+
+
+def test_dataframe_case_ids_print_integral_floats_without_decimals():
+    m = np.eye(3, dtype=np.uint8)
+    frame = pd.DataFrame({"pred": [m, m, m], "ref": [m, m, m], "case": [1, None, 3]})
+    t = so.medical.score_cohort(frame, metrics=["dice"], progress=False)
+    # the row without an id is named after its position, "1", which clashes with case 1
+    assert t["case"].tolist() == ["1", "1#1", "3"]
+
+
+def test_pairs_csv_read_as_written(cohort):
+    (cohort / "trailing.csv").write_text(
+        "pred,ref,case\n pred0.nii.gz , ref0.nii.gz , c0 ,\npred1.nii.gz,ref1.nii.gz,c1,\n"
+    )
+    t = so.medical.score_cohort(cohort / "trailing.csv", metrics=["dice"], progress=False)
+    assert t["case"].tolist() == ["c0", "c0", "c1", "c1"]
+    assert (t["error"] == "").all()
+    np.testing.assert_allclose(t["dice"], [1.0, 1.0, 0.75, 1.0], rtol=1e-12)
+    (cohort / "hole.csv").write_text("pred,ref\npred0.nii.gz,ref0.nii.gz\n ,ref1.nii.gz\n")
+    with pytest.raises(ValueError, match=r"hole\.csv row 2: pred is empty"):
+        so.medical.score_cohort(cohort / "hole.csv", progress=False)
+    (cohort / "extra.csv").write_text("pred,ref\npred0.nii.gz,ref0.nii.gz,c0\n")
+    with pytest.raises(ValueError, match=r"extra\.csv row 1: 3 fields but the header has 2 "
+                       r"\(pred, ref\)"):
+        so.medical.score_cohort(cohort / "extra.csv", progress=False)
+
+
+@pytest.mark.parametrize("spacing", [-1, "abc", [[1, 2]], [1, 0]])
+def test_score_cohort_checks_spacing_first(spacing):
+    def boom(*args, **kwargs):
+        raise AssertionError("a case ran")
+
+    with pytest.raises(ValueError, match="spacing must be"):
+        so.medical.score_cohort([(boom, boom)], spacing=spacing, progress=False)
+
+
+def test_summarize_std_is_nan_with_an_infinite_value():
+    t = pd.DataFrame({"case": list("abc"), "label": 1, "hd": [1.0, 2.0, np.inf]})
+    s = so.medical.summarize(t, n_boot=20)
+    assert np.isinf(s["mean"][0])
+    assert np.isnan(s["std"][0])
+
+
+def test_cli_labels_repeated_and_every_case_failing_exit_2(cohort, capsys, monkeypatch):
+    monkeypatch.chdir(cohort)
+    assert main(["seg", "pred0.nii.gz", "ref0.nii.gz", "--labels", "2", "2"]) == 2
+    assert "labels repeat: 2" in capsys.readouterr().err
+    (cohort / "allbad.csv").write_text("pred,ref\nbroken.nii.gz,ref0.nii.gz\n")
+    out = cohort / "s.json"
+    argv = ["seg", "--pairs", "allbad.csv", "--summary", "--no-progress", "--json", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "1 case(s) failed: ref0" in err
+    assert "every case failed (first: FileFormatError:" in err
+    assert main(["seg", "--pairs", "pairs.csv", "--no-progress"]) == 0  # only "bad" fails

@@ -30,7 +30,9 @@ def register(sub: Any) -> None:
         help="score segmentations (NIfTI) per label",
         description="Per-label Dice, IoU, Hausdorff distances, ASSD and NSD of a predicted "
         "segmentation against a reference (PRED REF), or of every case in a CSV of pairs "
-        "(--pairs, columns pred, ref and optionally case).",
+        "(--pairs, columns pred, ref and optionally case). With --pairs, a case that "
+        "cannot be scored is listed on standard error and the exit status stays 0; it is 2 "
+        "when every case failed.",
     )
     p.add_argument("files", nargs="*", metavar="PRED REF", help="predicted and reference volume")
     p.add_argument("--pairs", metavar="CSV", help="CSV with columns pred, ref[, case]")
@@ -72,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         if failed:
             print(f"{len(failed)} case(s) failed: {', '.join(map(str, failed))}",
                   file=sys.stderr)
+        if failed and len(failed) == table["case"].nunique():
+            first = table.loc[table["error"].astype(bool), "error"].iloc[0]
+            print(f"shapeoverlap seg: error: every case failed (first: {first})",
+                  file=sys.stderr)
+            return 2
         return 0
     if args.summary:
         raise ValueError("--summary needs --pairs CSV")

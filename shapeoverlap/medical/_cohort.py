@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._score import DEFAULT_METRICS, METRICS, check_options, score
+from ._score import DEFAULT_METRICS, METRICS, check_options, check_spacing, score
 
 __all__ = ["paired", "score_cohort", "summarize"]
 
@@ -26,13 +26,15 @@ def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
         path = Path(os.fspath(pairs))
         if not path.is_file():
             raise FileNotFoundError(f"pairs file not found: {str(path)!r}")
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except FileNotFoundError:
-            raise
-        except Exception as exc:
-            raise ValueError(f"{path}: not a readable CSV of pairs ({exc})") from exc
+        frame = _read_pairs_csv(path)
         _check_columns(frame, f"{path}: ")
+        for i, d in enumerate(frame.to_dict("records"), start=1):
+            for key in ("pred", "ref"):
+                if not d[key]:
+                    raise ValueError(
+                        f"{path} row {i}: {key} is empty; every row needs a pred and a ref "
+                        "path (rows counted from 1 after the header)"
+                    )
         base = path.parent
 
         def resolve(p: str) -> Path:
@@ -56,9 +58,44 @@ def _read_pairs(pairs: Any) -> list[tuple[Any, Any, str]]:
             rows.append((item[0], item[1], item[2] if len(item) == 3 else None))
     if not rows:
         raise ValueError("pairs is empty; pass (pred, ref[, case]) tuples or a CSV of them")
-    given = [None if _missing(c) else str(c) for _, _, c in rows]
+    for i, (p, r, _) in enumerate(rows):
+        for key, v in (("pred", p), ("ref", r)):
+            if isinstance(v, str) and not v.strip():
+                raise ValueError(f"pairs[{i}]: {key} is empty; pass a path or an array")
+    given = [None if _missing(c) else _case_str(c) for _, _, c in rows]
     cases = _case_ids([r for _, r, _ in rows], given)
     return [(p, r, c) for (p, r, _), c in zip(rows, cases, strict=True)]
+
+
+def _read_pairs_csv(path: Path) -> pd.DataFrame:
+    """Read a pairs CSV as written: cells stripped, no index column, extra fields refused.
+
+    A trailing comma (an empty extra field) is ignored; a non-empty field beyond the header
+    is an error naming its row (rows counted from 1 after the header).
+    """
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            lines = [[c.strip() for c in row] for row in csv.reader(f)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{path}: not a readable CSV of pairs ({exc})") from exc
+    lines = [row for row in lines if any(row)]  # blank lines
+    if not lines:
+        return pd.DataFrame(columns=["pred", "ref"])
+    header = lines[0]
+    while header and not header[-1]:
+        header = header[:-1]
+    body = []
+    for i, row in enumerate(lines[1:], start=1):
+        extra = row[len(header):]
+        if any(extra):
+            raise ValueError(
+                f"{path} row {i}: {len(row)} fields but the header has {len(header)} "
+                f"({', '.join(header)}); remove the extra field or name its column"
+            )
+        body.append(row[:len(header)] + [""] * (len(header) - len(row)))
+    return pd.DataFrame(body, columns=header, dtype=object)
 
 
 def _check_columns(frame: pd.DataFrame, where: str) -> None:
@@ -68,6 +105,13 @@ def _check_columns(frame: pd.DataFrame, where: str) -> None:
             f"{where}missing column(s) {', '.join(missing)}; the pairs need columns pred, ref "
             f"and optionally case (got {', '.join(map(str, frame.columns)) or 'none'})"
         )
+
+
+def _case_str(case: Any) -> str:
+    """Return a case id as text: stripped; integral floats without ``.0`` (1.0 → "1")."""
+    if isinstance(case, (float, np.floating)) and float(case).is_integer():
+        return str(int(case))
+    return str(case).strip()
 
 
 def _missing(case: Any) -> bool:
@@ -160,15 +204,20 @@ def score_cohort(
         without ``.nii``/``.nii.gz`` (``ref3.nii.gz`` → ``ref3``), or, when those names repeat
         (``c1/seg.nii.gz``, ``c2/seg.nii.gz``), the path relative to the folder holding all
         such references (``c1/seg``, ``c2/seg``); an array is named after its position
-        (``"0"``, ``"1"``…). A name that still repeats (the same reference file twice) gets
-        ``#`` and the pair's position appended (``seg#3``).
+        (``"0"``, ``"1"``…). Given ids are text: whitespace is stripped and an integral float
+        loses its ``.0`` (a DataFrame ``case`` column ``[1, None, 3]`` gives ``"1"``, a name
+        for the second, ``"3"``). A CSV is read as written (a trailing comma adds no column);
+        an empty ``pred`` or ``ref`` cell is an error naming its row. A name that still
+        repeats (the same reference file twice) gets ``#`` and the pair's position appended
+        (``seg#3``).
     client : distributed.Client, optional
         Run on this dask cluster; by default on dask's local threaded scheduler.
     progress : bool, default True
         Show a progress bar on standard error.
     **kw
         Options of :func:`score` (``labels``, ``spacing``, ``metrics``, ``tolerance``,
-        ``hd95``, ``empty``), checked before any case runs.
+        ``hd95``, ``empty``), checked before any case runs (for ``spacing``, its type and
+        sign; whether it has one value per axis is checked per case).
 
     Returns
     -------
@@ -184,7 +233,7 @@ def score_cohort(
         If dask is not installed (``pip install "shapeoverlap[dask]"``).
     ValueError
         For invalid options, an empty cohort, a CSV or DataFrame without ``pred``/``ref``
-        columns, or repeated case ids.
+        columns, an empty ``pred``/``ref`` cell, or repeated case ids.
 
     See Also
     --------
@@ -216,6 +265,7 @@ def score_cohort(
     metrics, _, _, _ = check_options(kw.get("metrics", DEFAULT_METRICS), kw.get("hd95",
                                      "directed"), kw.get("tolerance", 1.0),
                                      kw.get("empty", np.nan), kw.get("labels"))
+    check_spacing(kw.get("spacing"))
     items = _read_pairs(pairs)
     tasks = [dask.delayed(_score_case)(p, r, c, kw) for p, r, c in items]
     if client is not None:
@@ -326,6 +376,41 @@ def _check_unique(table: pd.DataFrame, keys: list[str], name: str) -> None:
     )
 
 
+def _listed(items: Sequence[Any], k: int = 5) -> str:
+    shown = ", ".join(map(repr, items[:k]))
+    return shown + (f" and {len(items) - k} more" if len(items) > k else "")
+
+
+def _check_shared(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Raise when no case is shared; warn about (case, label) rows found in one table only."""
+    cases_a, cases_b = set(a["case"]), set(b["case"])
+    only_a, only_b = sorted(cases_a - cases_b), sorted(cases_b - cases_a)
+    if not cases_a & cases_b:
+        raise ValueError(
+            f"table_a and table_b share no case id (table_a: {_listed(sorted(cases_a))}; "
+            f"table_b: {_listed(sorted(cases_b))}); score both methods with the same case "
+            "ids (score_cohort's case column)"
+        )
+    keys_a = set(zip(a["case"], a["label"], strict=True))
+    keys_b = set(zip(b["case"], b["label"], strict=True))
+    lone = sorted(keys_a ^ keys_b, key=str)
+    if lone:
+        parts = []
+        if only_a:
+            parts.append(f"cases only in table_a: {_listed(only_a)}")
+        if only_b:
+            parts.append(f"cases only in table_b: {_listed(only_b)}")
+        rest = [k for k in lone if k[0] not in only_a and k[0] not in only_b]
+        if rest:
+            parts.append(f"(case, label) only in one table: {_listed(rest)}")
+        warnings.warn(
+            f"{len(lone)} (case, label) row(s) have no partner in the other table and are "
+            f"left out ({'; '.join(parts)}); keep only the shared cases in both tables to "
+            "silence this",
+            stacklevel=3,
+        )
+
+
 def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
               seed: int = 0) -> pd.DataFrame:
     """Per-label statistics of every metric of a cohort table, with bootstrap CIs of the mean.
@@ -353,7 +438,8 @@ def summarize(table: pd.DataFrame, ci: float = 0.95, n_boot: int = 2000,
         Quantiles are linearly interpolated (numpy's default), except that an infinite
         neighbour with a non-zero weight gives that infinity (numpy's interpolation would give
         NaN). Infinite distances (one side empty) are kept: one makes the label's mean
-        infinite, and ``q75``/``ci_high`` too when it weighs in.
+        infinite, and ``q75``/``ci_high`` too when it weighs in; ``std`` is then NaN (the
+        deviation from an infinite mean is undefined).
 
     Raises
     ------
@@ -405,8 +491,9 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
     ----------
     table_a, table_b : pandas.DataFrame
         Cohort tables (:func:`score_cohort`) of methods A and B. Rows are paired on
-        ``(case, label)``, which must be unique in each table; tables without a ``case``
-        column are paired by position within each label. Rows with an ``error`` are left out.
+        ``(case, label)``, which must be unique in each table; case ids are compared as text
+        (``1``, ``1.0`` and ``"1"`` name the same case). Tables without a ``case`` column are
+        paired by position within each label. Rows with an ``error`` are left out.
     metric : str, default "dice"
         Metric column compared.
     n_boot : int, default 2000
@@ -430,9 +517,15 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
     Raises
     ------
     ValueError
-        If ``metric`` is not a column of both tables, the tables have no ``label`` column, or
-        a ``(case, label)`` pair repeats in either table (the message names the repeated
-        pairs).
+        If ``metric`` is not a column of both tables, the tables have no ``label`` column, a
+        ``(case, label)`` pair repeats in either table (the message names the repeated
+        pairs), or the tables share no case id.
+
+    Warns
+    -----
+    UserWarning
+        When some ``(case, label)`` rows have no partner in the other table (they are left
+        out; the message names some of the cases found in one table only).
 
     See Also
     --------
@@ -460,8 +553,12 @@ def paired(table_a: pd.DataFrame, table_b: pd.DataFrame, metric: str = "dice",
                              f"{', '.join(c for c in METRICS if c in t) or 'none'}")
     if "case" in a and "case" in b:
         keys = ["case", "label"]
+        # compare ids as text, so that 1 (int) and "1" (str) name the same case
+        a = a.assign(case=a["case"].map(_case_str))
+        b = b.assign(case=b["case"].map(_case_str))
         for name, t in (("table_a", a), ("table_b", b)):
             _check_unique(t, keys, name)
+        _check_shared(a, b)
     else:
         a = a.assign(_pos=a.groupby("label").cumcount())
         b = b.assign(_pos=b.groupby("label").cumcount())

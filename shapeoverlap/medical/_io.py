@@ -99,9 +99,11 @@ def load(path: PathLike) -> Any:
     while data.ndim > 3 and data.shape[-1] == 1:
         data = data[..., 0]
     if data.ndim not in (2, 3):
+        hint = ("split the series into 2-D or 3-D volumes first (one file per volume)"
+                if data.ndim > 3 else
+                "save the segmentation with its 2-D or 3-D shape, not flattened")
         raise FileFormatError(
-            f"{p}: expected a 2-D or 3-D volume, got shape {data.shape}; "
-            "split 4-D series into volumes first"
+            f"{p}: expected a 2-D or 3-D volume, got shape {data.shape} ({data.ndim}-D); {hint}"
         )
     header: Any = img.header
     zooms = tuple(float(z) for z in header.get_zooms()[: data.ndim])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from ..errors import GridMismatchError
 from . import _counts
 from ._io import load
 
-__all__ = ["AFFINE_ATOL", "HD95_MODES", "METRICS", "check_options", "score"]
+__all__ = ["AFFINE_ATOL", "HD95_MODES", "METRICS", "check_options", "check_spacing", "score"]
 
 METRICS = ("dice", "iou", "hd", "hd95", "assd", "nsd", "volume_pred", "volume_ref",
            "volume_diff")
@@ -36,6 +36,7 @@ class _Volume:
     name: str
     affine: np.ndarray | None = None
     spacing: tuple[float, ...] | None = None
+    scalars: dict[str, float] = field(default_factory=dict)
 
 
 def _describe(x: Any, role: str) -> str:
@@ -45,17 +46,65 @@ def _describe(x: Any, role: str) -> str:
     return f"{role} ({path})" if path else role
 
 
-def _coords_spacing(x: Any) -> tuple[float, ...] | None:
-    steps = []
-    for d in x.dims:
-        if d not in x.coords or x.sizes[d] < 2:
-            return None
+_DIMS = ("x", "y", "z")
+
+
+def _coord_step(x: Any, d: Any) -> float | None:
+    """Voxel size along ``d`` from a uniform coordinate, else None."""
+    if d not in x.coords or x.sizes[d] < 2:
+        return None
+    try:
         c = np.asarray(x.coords[d].values, dtype=np.float64)
-        diff = np.diff(c)
-        if not np.allclose(diff, diff[0], rtol=1e-6, atol=0) or diff[0] == 0:
+    except (TypeError, ValueError):
+        return None
+    diff = np.diff(c)
+    if not np.all(np.isfinite(diff)) or diff[0] == 0 or not np.allclose(
+        diff, diff[0], rtol=1e-6, atol=0
+    ):
+        return None
+    return abs(float(diff[0]))
+
+
+def _dataarray_spacing(x: Any, affine: np.ndarray | None) -> tuple[float, ...] | None:
+    """Voxel size per dim of a DataArray, or None when some dim has none.
+
+    Per dim: the step of a uniform coordinate; else ``attrs["spacing"]`` (read in the order
+    ``x, y, z`` for dims of those names, as :func:`load` writes it, else in dim order when it
+    has one value per dim); else the norm of the affine's column of that axis (``x, y, z`` =
+    columns 0, 1, 2; other names in dim order when the array has as many dims as the
+    affine has axes).
+    """
+    attr = x.attrs.get("spacing")
+    attr_t = None
+    if attr is not None:
+        try:
+            attr_t = tuple(float(v) for v in np.atleast_1d(np.asarray(attr, dtype=np.float64)))
+        except (TypeError, ValueError):
+            attr_t = None
+    named = all(d in _DIMS for d in x.dims)
+    steps = []
+    for i, d in enumerate(x.dims):
+        step = _coord_step(x, d)
+        axis = _DIMS.index(d) if named else (i if attr_t is not None
+                                             and len(attr_t) == len(x.dims) else None)
+        if step is None and attr_t is not None and axis is not None and axis < len(attr_t):
+            step = attr_t[axis]
+        if step is None and affine is not None and affine.shape == (4, 4):
+            col = _DIMS.index(d) if named else (i if len(x.dims) == 3 else None)
+            if col is not None:
+                step = float(np.linalg.norm(affine[:3, col]))
+        if step is None:
             return None
-        steps.append(abs(float(diff[0])))
+        steps.append(step)
     return tuple(steps)
+
+
+def _scalar_coords(x: Any) -> dict[str, float]:
+    out = {}
+    for name, c in x.coords.items():
+        if c.ndim == 0 and c.dtype.kind in "iuf":
+            out[str(name)] = float(c.values)
+    return out
 
 
 def _coerce(x: Any, role: str) -> _Volume:
@@ -63,15 +112,12 @@ def _coerce(x: Any, role: str) -> _Volume:
     if isinstance(x, (str, os.PathLike)):
         x = load(x)
     affine = spacing = None
-    if hasattr(x, "dims") and hasattr(x, "attrs"):
+    scalars: dict[str, float] = {}
+    if hasattr(x, "dims") and hasattr(x, "attrs") and hasattr(x, "coords"):
         if "affine" in x.attrs:
             affine = np.asarray(x.attrs["affine"], dtype=np.float64)
-        if "spacing" in x.attrs:
-            spacing = tuple(float(v) for v in x.attrs["spacing"])
-            if len(spacing) != len(x.dims):  # a slice of a loaded volume, e.g. img[..., 0]
-                spacing = _coords_spacing(x)
-        elif affine is None:
-            spacing = _coords_spacing(x)
+        spacing = _dataarray_spacing(x, affine)
+        scalars = _scalar_coords(x)
         data = np.asarray(x.data)
     else:
         data = np.asarray(x)
@@ -92,10 +138,39 @@ def _coerce(x: Any, role: str) -> _Volume:
             f"{name} has negative label values (min {int(data.min())}); "
             "labels must be non-negative integers (0 = background)"
         )
-    return _Volume(data, name, affine, spacing)
+    if data.dtype.kind == "u" and data.dtype.itemsize == 8 and data.size:
+        top = int(data.max())
+        if top >= 1 << 63:
+            raise ValueError(
+                f"{name} has uint64 label values up to {top} (>= 2**63); renumber the "
+                "labels, e.g. numpy.unique(x, return_inverse=True)"
+            )
+        data = data.view(np.int64)
+    return _Volume(data, name, affine, spacing, scalars)
+
+
+def check_spacing(spacing: Any) -> None:
+    """Check ``spacing`` without knowing the volume: one or a sequence of positive numbers."""
+    if spacing is None:
+        return
+    try:
+        if isinstance(spacing, (str, bytes)):
+            raise TypeError
+        s = np.asarray(spacing, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"spacing must be one positive number or one per axis (mm); got {spacing!r}"
+        ) from None
+    if s.ndim > 1 or s.size == 0:
+        raise ValueError(
+            f"spacing must be one positive number or one per axis (mm); got {spacing!r}"
+        )
+    if not np.all(np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError(f"spacing must be positive and finite; got {spacing!r}")
 
 
 def _check_spacing(spacing: Any, ndim: int) -> tuple[float, ...]:
+    check_spacing(spacing)
     try:
         s = np.broadcast_to(np.asarray(spacing, dtype=np.float64), (ndim,))
     except (TypeError, ValueError):
@@ -128,15 +203,18 @@ def _grid(p: _Volume, r: _Volume, spacing: Any) -> tuple[float, ...]:
             f"{p.name} has voxel size {p.spacing} but {r.name} has {r.spacing}; "
             "resample one onto the other's grid first"
         )
+    for key in sorted(set(p.scalars) & set(r.scalars)):
+        if not math.isclose(p.scalars[key], r.scalars[key], rel_tol=0, abs_tol=AFFINE_ATOL):
+            raise GridMismatchError(
+                f"{p.name} is taken at {key}={p.scalars[key]:g} but {r.name} at "
+                f"{key}={r.scalars[key]:g}; slice both volumes at the same position"
+            )
     ndim = p.data.ndim
     if spacing is not None:
         return _check_spacing(spacing, ndim)
     for v in (p, r):
         if v.spacing is not None:
             return _check_spacing(v.spacing, ndim)
-        if v.affine is not None:
-            zooms = np.linalg.norm(v.affine[:ndim, :ndim], axis=0)
-            return _check_spacing(zooms, ndim)
     return (1.0,) * ndim
 
 
@@ -190,11 +268,27 @@ def _check_labels(labels: Any) -> list[int]:
         labs.append(int(f))
     if not labs:
         raise ValueError("labels is empty; pass None to score every label found")
+    repeated = sorted({v for v in labs if labs.count(v) > 1})
+    if repeated:
+        raise ValueError(
+            f"labels repeat: {', '.join(map(str, repeated))} (got {labs}); list each label once"
+        )
     return labs
 
 
+def _num(v: float) -> str:
+    """Shortest text that gives ``v`` back (``1``, ``-0.25``, ``1.0000001192092896``)."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(v)
+
+
 def _float_kind(v: _Volume, vmin: float, vmax: float) -> str:
-    """Classify a floating volume from its range: 'prob' or 'int' (integral label map)."""
+    """Classify a floating volume: 'int' (every value a whole number) or 'prob'.
+
+    A floating array whose values are all whole numbers is a label map, whatever its range
+    (a float 0/1 mask is label 1, an all-zero one has no label), as an integer array would be;
+    only non-integral values in ``[0, 1]`` make a probability map.
+    """
     if math.isnan(vmin) or math.isnan(vmax):
         n = int(np.count_nonzero(np.isnan(v.data)))
         raise ValueError(f"{v.name} has {n} NaN voxel(s); fill or mask them before scoring")
@@ -203,24 +297,25 @@ def _float_kind(v: _Volume, vmin: float, vmax: float) -> str:
         raise ValueError(
             f"{v.name} has {n} infinite voxel(s); fill or mask them before scoring"
         )
-    if 0.0 <= vmin and vmax <= 1.0:
-        return "prob"
     integral = bool(np.all(np.equal(np.mod(v.data, 1), 0)))
     if integral and vmin >= 0:
         return "int"
+    if 0.0 <= vmin and vmax <= 1.0:
+        return "prob"
     if vmin < 0 and not integral:
         raise ValueError(
-            f"{v.name} has values in [{vmin:.4g}, {vmax:.4g}]: probabilities must lie in "
-            "[0, 1]"
+            f"{v.name} has values in [{_num(vmin)}, {_num(vmax)}]: probabilities must lie in "
+            "[0, 1]; clip rounding errors with numpy.clip(x, 0, 1)"
         )
     if vmin < 0:
         raise ValueError(
-            f"{v.name} has negative label values (min {vmin:.4g}); labels must be "
+            f"{v.name} has negative label values (min {vmin:g}); labels must be "
             "non-negative integers"
         )
     raise ValueError(
-        f"{v.name} has non-integer values up to {vmax:.4g}: a label map must hold integers "
-        "and a probability map values in [0, 1]"
+        f"{v.name} has non-integer values up to {_num(vmax)}: a label map must hold integers "
+        "and a probability map values in [0, 1] (clip rounding errors with "
+        "numpy.clip(x, 0, 1))"
     )
 
 
@@ -324,17 +419,24 @@ def score(
     ----------
     pred, ref : array_like, xarray.DataArray, str or os.PathLike
         Two volumes on the same grid (2-D or 3-D): boolean masks (label 1), integer label maps
-        (0 = background; floats holding integers count as label maps), or probability maps
-        (floats in ``[0, 1]``, one structure each). Paths are read with :func:`load`.
+        (0 = background; ``uint64`` values must stay below ``2**63``), or probability maps
+        (one structure each). A floating array whose values are all whole numbers is a label
+        map, whatever its range (a float 0/1 mask is label 1, as the same ``uint8`` or bool
+        mask); only non-integral values in ``[0, 1]`` make a probability map. Paths are read
+        with :func:`load`.
     labels : int or iterable of int, optional
-        Labels to score. By default every non-zero value found in either input (label 1 for
-        boolean and probability maps). Label 0 (background) is scored only when listed. With a
+        Labels to score, each listed once. By default every non-zero value found in either
+        input (label 1 for boolean and probability maps). Label 0 (background) is scored only
+        when listed. With a
         probability map, at most one label may be given: the structure it describes (compared
         with ``ref == label`` when ``ref`` is a label map).
     spacing : float or sequence of float, optional
-        Voxel size per axis (mm). Defaults to the loaded volumes' header zooms (their affines
-        must agree; for a slice such as ``img[..., 0]``, the coordinates of the axes kept),
-        else to uniform DataArray coordinates, else 1.
+        Voxel size per axis (mm). For a DataArray, by default per dim: the step of its
+        coordinate when uniform (so ``img[::2]``, ``img.transpose("z", "y", "x")`` and slices
+        keep true distances); else ``attrs["spacing"]`` (the header zooms :func:`load` writes,
+        in ``x, y, z`` order, matched to dims by name; for other dim names used in dim order
+        when it has one value per dim); else the norm of the affine's column of that axis.
+        Otherwise 1.
     metrics : sequence of str, default ("dice", "iou", "hd95", "assd", "nsd")
         Columns to compute, in order, from ``dice, iou, hd, hd95, assd, nsd, volume_pred,
         volume_ref, volume_diff``.
@@ -351,17 +453,20 @@ def score(
     pandas.DataFrame
         One row per label: a ``label`` column, one column per metric and an ``empty`` column
         (``"none"``, ``"pred"``, ``"ref"`` or ``"both"``: which side has no voxel of the label;
-        a probability map counts as empty when no voxel reaches 0.5 if boundary metrics are
-        asked, else when all its probabilities are 0).
+        a probability map counts as empty when no voxel reaches 0.5, the mask its boundary
+        metrics use, whichever metrics are asked; its soft Dice/IoU can then be above 0).
 
     Raises
     ------
     GridMismatchError
-        If the shapes differ, or two loaded volumes have affines (or two DataArrays voxel
-        sizes) further apart than ``AFFINE_ATOL = 1e-3`` (element-wise, mm). A ``ValueError``.
+        If the shapes differ, two loaded volumes have affines (or two DataArrays voxel
+        sizes) further apart than ``AFFINE_ATOL = 1e-3`` (element-wise, mm), or two slices
+        were taken at different positions (scalar coordinates such as ``z`` differ). A
+        ``ValueError``.
     ValueError
-        For unknown metric or ``hd95`` names, an empty ``labels`` list, labels that are not
-        non-negative integers (a str is not a list of labels), volumes that are not 2-D or
+        For unknown metric or ``hd95`` names, an empty ``labels`` list, repeated labels,
+        labels that are not non-negative integers (a str is not a list of labels),
+        ``uint64`` labels ``>= 2**63``, volumes that are not 2-D or
         3-D (the message names ``pred`` or ``ref`` and its shape), NaN or infinite voxels,
         probabilities outside ``[0, 1]``, non-integer label values, ``spacing <= 0``, a
         negative ``tolerance``, or several labels with a probability map.
@@ -409,7 +514,9 @@ def score(
       \sum_{s \in S_R, d(s, S_P) \le τ} a_s) / (\sum_{S_P} a + \sum_{S_R} a)`.
 
     Empty masks: both empty → ``dice``/``iou`` = ``empty``, distances and ``nsd`` NaN; one side
-    empty → ``dice``/``iou`` 0, ``hd``/``hd95``/``assd`` inf, ``nsd`` 0. Distances assume the
+    empty → ``dice``/``iou`` 0, ``hd``/``hd95``/``assd`` inf, ``nsd`` 0. For a probability map,
+    "empty" means no voxel reaches 0.5, while ``dice``/``iou``/volumes stay soft: they are 0
+    (or ``empty``) only when all its probabilities are 0. Distances assume the
     voxel axes are orthogonal (any rotation in the affine is fine, shears are not).
     Distance transforms run only inside the bounding box of the two masks of a label.
 
@@ -517,17 +624,14 @@ def _score_soft(p: _Volume, r: _Volume, soft: dict[str, float], label: int,
 
     row: dict[str, Any] = {"label": label}
     sa, sb, sab = soft["sum_a"], soft["sum_b"], soft["sum_ab"]
-    a = b = None
-    if boundary_wanted:
-        a, b = crisp(p.data), crisp(r.data)
-        side = _side(float(np.count_nonzero(a)), float(np.count_nonzero(b)))
-    else:
-        side = _side(sa, sb)
+    # ``empty`` describes the masks the boundary metrics use (p >= 0.5), whatever is asked
+    a, b = crisp(p.data), crisp(r.data)
+    side = _side(float(np.count_nonzero(a)), float(np.count_nonzero(b)))
     if sa + sb <= 0:
         _fill_row(row, metrics, 0.0, 0.0, 0.0, voxel, emp, "both")
     else:
         _fill_row(row, metrics, sab, sa, sb, voxel, emp, "none")
-    if boundary_wanted and a is not None and b is not None:
+    if boundary_wanted:
         if side != "none":
             _fill_empty_boundary(row, side)
         else:
