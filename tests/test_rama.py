@@ -267,8 +267,8 @@ def test_altloc_absent_warns(shared_data):
         z = phi_psi(folder / "19hc.pdb.gz", altloc="Z")
     pd.testing.assert_frame_equal(z, phi_psi(folder / "19hc.pdb.gz"))
     s, _ = load_structure(folder / "1LCD.pdb")
-    with pytest.warns(UserWarning, match=r"altloc='A' .* of 1LCD model 0 \(it has no alternate "
-                      r"locations\); .*pass altloc=None"):
+    with pytest.warns(UserWarning, match=r"altloc='A' .* of 1LCD model 0 \(its backbone has "
+                                         r"no alternate locations\); .*pass altloc=None"):
         phi_psi(s[0], altloc="A")
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -52,7 +52,7 @@ def check_output_folders(**paths: str | None) -> None:
             raise ValueError(f"--{option} {path!r} is a folder; give a file name")
         parent = p.parent
         if not parent.is_dir():
-            what = "is not a folder" if parent.exists() else "does not exist"
+            what = "is a file, not a folder" if parent.exists() else "does not exist"
             raise ValueError(
                 f"--{option} {path!r}: the folder {str(parent)!r} {what}; create it or write "
                 "elsewhere"

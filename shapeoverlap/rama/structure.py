@@ -554,7 +554,7 @@ def phi_psi(
             present = f"its backbone altlocs are {', '.join(map(repr, sorted(altlocs)))}"
             way_out = "pass one of those, or altloc=None,"
         else:
-            present = "it has no alternate locations"
+            present = "its backbone has no alternate locations"
             way_out = "pass altloc=None"
         warnings.warn(
             f"altloc={altloc!r} is not used by any backbone atom of {name} ({present}); each "
