@@ -203,6 +203,12 @@ def _align(a: Any, b: Any) -> tuple[Any, Any, tuple[Hashable, ...] | None]:
         for d in a.dims:
             if d in a.coords and d in b.coords:
                 ca, cb = np.asarray(a[d].values), np.asarray(b[d].values)
+                for name, c in (("a", ca), ("b", cb)):
+                    if c.dtype.kind in "fcmM" and bool(np.isnan(c).any()):
+                        raise ValueError(
+                            f"coordinate {d!r} of {name} holds NaN/NaT; a cell needs a "
+                            "position (drop or fill those cells)"
+                        )
                 same = (
                     np.allclose(ca, cb, rtol=1e-12, atol=0)
                     if np.issubdtype(ca.dtype, np.number) and np.issubdtype(cb.dtype, np.number)

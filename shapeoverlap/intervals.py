@@ -48,16 +48,21 @@ def _as_pairs(intervals: Any, name: str = "intervals") -> np.ndarray:
             f"{name} must be an (N, 2) array-like of [start, end) pairs; "
             f"got {type(intervals).__name__}"
         )
-    if isinstance(intervals, np.ndarray) and intervals.dtype.kind in "biuf":
-        arr = np.asarray(intervals, dtype=np.float64)
-    else:
-        try:
-            arr = np.asarray(intervals, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"{name} must be an (N, 2) array-like of numbers; could not convert "
-                f"{type(intervals).__name__} ({exc})"
-            ) from None
+    try:
+        raw = np.asarray(intervals)
+        if raw.dtype.kind not in "mM":
+            arr = raw.astype(np.float64, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an (N, 2) array-like of numbers; could not convert "
+            f"{type(intervals).__name__} ({exc})"
+        ) from None
+    if raw.dtype.kind in "mM":
+        # a float of a datetime is a count in its own unit (days, ns, ...): refuse to guess
+        raise TypeError(
+            f"{name} holds dates or durations; give numbers in one unit, e.g. "
+            "(t - t0) / numpy.timedelta64(1, 's') for seconds"
+        )
     if arr.size == 0:
         return np.empty((0, 2), dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] != 2:

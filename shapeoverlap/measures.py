@@ -43,12 +43,14 @@ def _stats(a: Any, b: Any, *, geometry: bool, **kw: Any) -> OverlapStats:
                 f"a and b must be shapes of the same kind; got an IntervalSet and a {other} "
                 "(wrap intervals with so.IntervalSet(...))"
             )
-        given = [k for k in _MASK_ONLY if kw.get(k) not in (None, False)]
+        # axis=0 is an option given, even though 0 == False
+        given = [k for k in _MASK_ONLY if kw.get(k) is not None and kw.get(k) is not False]
         if kw.get("soft", "product") != "product":
             given.append("soft")
         if given:
             raise TypeError(
-                f"{', '.join(given)} apply to masks on grids, not to IntervalSet operands"
+                f"{', '.join(f'{g}=' for g in given)} appl{'ies' if len(given) == 1 else 'y'} "
+                "to masks on grids, not to IntervalSet operands"
             )
         return interval_overlap(a, b, geometry=geometry)
     for name, x in (("a", a), ("b", b)):

@@ -402,7 +402,7 @@ class TestErrors:
             interval_overlap((0, 1), IntervalSet([(0, 1)]))
         with pytest.raises(TypeError, match="same kind"):
             so.iou(IntervalSet([(0, 1)]), np.ones(3, bool))
-        with pytest.raises(TypeError, match="spacing apply to masks"):
+        with pytest.raises(TypeError, match="spacing= applies to masks"):
             so.iou(IntervalSet([(0, 1)]), IntervalSet([(0, 1)]), spacing=2.0)
 
 
@@ -414,3 +414,17 @@ def test_a_list_of_pairs_is_not_read_as_a_mask():
             so.iou(a, b)
     assert so.iou(so.IntervalSet([(0, 1)]), so.IntervalSet([(0.5, 2)])) == 0.25
     assert so.iou([[1, 0], [0, 1]], [[1, 1], [0, 1]]) == 2 / 3  # nested lists stay masks
+
+
+def test_dates_axis_and_nan_coordinates_are_refused():
+    with pytest.raises(TypeError, match="intervals holds dates or durations; give numbers in "
+                                        "one unit"):
+        so.IntervalSet([(np.datetime64("2020-01-01"), np.datetime64("2020-01-02"))])
+    a, b = so.IntervalSet([(0, 2), (5, 7)]), so.IntervalSet([(1, 6)])
+    with pytest.raises(TypeError, match="axis= applies to masks on grids"):
+        so.iou(a, b, axis=0)  # 0 is an option given, not "no option"
+    xr = pytest.importorskip("xarray")
+    coords = {"x": [0.0, np.nan, 1.0]}
+    with pytest.raises(ValueError, match="coordinate 'x' of a holds NaN/NaT"):
+        so.iou(xr.DataArray([1, 0, 1], dims="x", coords=coords),
+               xr.DataArray([1, 1, 1], dims="x", coords=coords))
